@@ -1,0 +1,73 @@
+# vfio-pci user-initiated low power for Linux 5.10: the patch series in
+# patches/ and the harness that builds, boots and tests it.
+#
+#   make demo     build the patched kernel, boot it in QEMU, show a device
+#                 entering low power and waking (the main job)
+#   make check    every test: checkpatch, per-patch builds, W=1/sparse,
+#                 the selftests and KUnit in QEMU on the debug kernel
+#   make tree     the kernel git tree: base commit + patches/ (git am)
+#   make export   write patches/ back from the tree's commits
+#   make kernel   build the kernel only;  make shell  boot it with a shell
+#   make deps     install the Debian packages the harness needs
+#   make clean    remove build/ (the download cache stays)
+#
+# KSRC=/path/to/linux-5.10.y  use your own 5.10 tree as the base instead
+#                             of Debian's package (its files are copied)
+
+BUILD   ?= build
+CACHE   ?= $(HOME)/.cache/vfio-lowpower
+KSRC    ?=
+TREE    := $(BUILD)/linux
+OBJ     := $(BUILD)/obj
+KERNEL  := $(OBJ)/arch/x86/boot/bzImage
+S       := scripts
+
+PKGS := build-essential bc bison flex libelf-dev libssl-dev cpio kmod xz-utils \
+	dpkg-dev git ccache sparse qemu-system-x86 busybox-static debian-archive-keyring
+
+.PHONY: all deps fetch tree export kernel tests demo check shell clean
+
+all: demo
+
+deps:
+	@$(S)/deps.sh $(PKGS)
+
+$(BUILD)/src/.done:
+	@$(S)/deps.sh $(PKGS)
+ifeq ($(KSRC),)
+	@$(S)/fetch-base.sh $(BUILD)/src $(CACHE)
+else
+	@echo "fetch: using KSRC=$(KSRC) as the base"; rm -rf $(BUILD)/src; mkdir -p $(BUILD)
+	@cp -a $(KSRC) $(BUILD)/src && rm -rf $(BUILD)/src/.git
+endif
+	@touch $@
+
+fetch: $(BUILD)/src/.done
+
+tree: fetch
+	@$(S)/mktree.sh $(TREE) $(BUILD)/src patches
+
+export:
+	@$(S)/export.sh $(TREE) patches
+
+kernel: tree
+	@$(S)/build-kernel.sh $(TREE) $(OBJ)
+
+tests: kernel
+	@$(S)/build-tests.sh $(TREE) $(OBJ) $(BUILD)/tests
+
+demo: tests
+	@$(S)/mkinitramfs.sh $(BUILD)/initramfs-demo.cpio.gz $(BUILD)/tests/vfio_lowpower_demo
+	@$(S)/run-qemu.sh $(KERNEL) $(BUILD)/initramfs-demo.cpio.gz $(BUILD)/console-demo.log demo 300
+	@grep -E '^(demo|init): ' $(BUILD)/console-demo.log | grep -v 'init: vfio-lowpower'
+
+check: tree
+	@$(S)/check.sh $(BUILD) $(TREE) $(OBJ)
+
+shell: tests
+	@$(S)/mkinitramfs.sh $(BUILD)/initramfs-shell.cpio.gz $(BUILD)/tests/*
+	@qemu-system-x86_64 $$(grep -v '^#' config/qemu.args) -kernel $(KERNEL) \
+		-initrd $(BUILD)/initramfs-shell.cpio.gz -append "$$(cat config/cmdline) vfio_job=shell"
+
+clean:
+	rm -rf $(BUILD)

@@ -1,0 +1,56 @@
+#!/bin/bash
+# Build every commit of the series in turn (bisectability): drivers/vfio
+# with W=1 and sparse (C=2), whose warnings must not grow over the base's,
+# then the whole kernel.  Prints one result line per commit; leaves the
+# tree on the branch it was on.
+# usage: bisect-build.sh TREE OBJDIR
+set -uo pipefail
+here=$(cd "$(dirname "$0")/.." && pwd)
+. "$here/scripts/lib.sh"
+tree=$(cd "$1" && pwd) obj=$(cd "$2" && pwd)
+export CCACHE_BASEDIR=$(dirname "$tree") CCACHE_DIR=${CCACHE_DIR:-$HOME/.ccache}
+make=(make -C "$tree" O="$obj" -j"$(nproc)" CC="ccache gcc" HOSTCC="ccache gcc")
+logs=$obj/bisect
+mkdir -p "$logs"
+if [ -n "$(git -C "$tree" status --porcelain --untracked-files=no)" ]; then
+	echo "FAIL bisect:tree-is-clean  ($tree has uncommitted changes: commit them first)"
+	exit 0
+fi
+branch=$(git -C "$tree" symbolic-ref -q --short HEAD || git -C "$tree" rev-parse HEAD)
+
+# warnings of drivers/vfio, without line numbers, sorted: one per line
+vfio_warnings() {
+	"${make[@]}" W=1 C=2 drivers/vfio/ >"$1.log" 2>&1 || return 1
+	grep -E '(warning|error):' "$1.log" | sed -E 's|^(\.\./)?[^ ]*/(drivers/vfio/[^:]*):[0-9]+(:[0-9]+)?:|\2:|' |
+		sort >"$1.warn"
+}
+
+git -C "$tree" checkout -q base
+echo "bisect: W=1 and sparse warnings of drivers/vfio at the base (logs: $logs)"
+vfio_warnings "$logs/base" || { echo "FAIL bisect:base  (see $logs/base.log)"; exit 0; }
+i=0
+for c in $(git -C "$tree" rev-list --reverse "base..$branch"); do
+	i=$((i + 1))
+	subj=$(git -C "$tree" log -1 --format=%s "$c")
+	name=$(printf '%04d %s' "$i" "$subj")
+	git -C "$tree" checkout -q "$c"
+	if ! vfio_warnings "$logs/$i"; then
+		echo "FAIL bisect:$name  (drivers/vfio does not build)"
+		grep -E 'error' "$logs/$i.log" | head -n 10 | sed 's/^/    /'
+		continue
+	fi
+	new=$(comm -13 "$logs/base.warn" "$logs/$i.warn")
+	if [ -n "$new" ]; then
+		echo "FAIL bisect:$name  (new W=1/sparse warnings)"
+		echo "$new" | head -n 10 | sed 's/^/    /'
+		continue
+	fi
+	if ! run_logged "bisect: building the kernel at patch $i" "$logs/$i.kernel.log" \
+		"${make[@]}" bzImage >/dev/null; then
+		echo "FAIL bisect:$name  (kernel does not build, see $logs/$i.kernel.log)"
+		grep -E 'error|undefined' "$logs/$i.kernel.log" | head -n 10 | sed 's/^/    /'
+		continue
+	fi
+	echo "PASS bisect:$name"
+done
+git -C "$tree" checkout -q "$branch"

@@ -1,0 +1,34 @@
+#!/bin/bash
+# Configure (tinyconfig + the fragments in config/) and build the kernel
+# out of tree in OBJDIR with ccache; later runs rebuild only what changed.
+# usage: build-kernel.sh TREE OBJDIR [extra make arguments]
+set -euo pipefail
+here=$(cd "$(dirname "$0")/.." && pwd)
+. "$here/scripts/lib.sh"
+tree=$(cd "$1" && pwd) obj=$2
+shift 2
+mkdir -p "$obj" && obj=$(cd "$obj" && pwd)
+frags=("$here/config/kernel.config" "$here/config/debug.config" "$here/config/tests.config")
+export CCACHE_BASEDIR=$(dirname "$tree") CCACHE_DIR=${CCACHE_DIR:-$HOME/.ccache}
+make=(make -C "$tree" O="$obj" -j"$(nproc)" CC="ccache gcc" HOSTCC="ccache gcc")
+
+stamp=$obj/.config-fragments
+if [ ! -f "$obj/.config" ] || [ "$(cat "${frags[@]}" | sha256sum)" != "$(cat "$stamp" 2>/dev/null)" ]; then
+	run_logged "kernel: configuring (tinyconfig + config/*.config)" "$obj/config.log" \
+		bash -c "$(printf '%q ' "${make[@]}") tinyconfig &&
+			 cd $(printf %q "$tree") && scripts/kconfig/merge_config.sh -m -O $(printf %q "$obj") \
+				$(printf %q "$obj")/.config $(printf '%q ' "${frags[@]}") &&
+			 $(printf '%q ' "${make[@]}") olddefconfig"
+	missing=$(cat "$here/config/kernel.config" "$here/config/debug.config" | grep -E '^CONFIG_' |
+		while read -r opt; do grep -qxF "$opt" "$obj/.config" || echo "$opt"; done)
+	if [ -n "$missing" ]; then
+		echo "FAILED: kernel config: these options did not stick (dependencies?):" >&2
+		echo "$missing" | sed 's/^/  | /' >&2
+		exit 1
+	fi
+	for opt in $(grep -E '^CONFIG_' "$here/config/tests.config"); do
+		grep -qxF "$opt" "$obj/.config" || echo "kernel: note: $opt is not in this tree (series not applied?)"
+	done
+	cat "${frags[@]}" | sha256sum >"$stamp"
+fi
+run_logged "kernel: building bzImage in $obj" "$obj/build.log" "${make[@]}" "$@" bzImage

@@ -1,0 +1,55 @@
+#!/bin/bash
+# make check: every gate and test, one result line each, then the summary
+# line "N passed, N failed, N skipped"; exits non-zero on any failure.
+# usage: check.sh BUILD TREE OBJ
+set -uo pipefail
+here=$(cd "$(dirname "$0")/.." && pwd)
+build=$1 tree=$2 obj=$3
+results=$build/results.txt
+: >"$results"
+start=$SECONDS
+
+# record: print result lines (and their indented detail) and keep them
+record() { tee -a "$results"; }
+fail_step() { echo "FAIL $1" | record; }
+
+if [ -s "$here/patches/series" ]; then
+	echo "== checkpatch --strict on each patch"
+	"$here/scripts/checkpatch.sh" "$tree" "$here/patches" | record
+	echo "== each patch builds (W=1, sparse over drivers/vfio, whole kernel)"
+	"$here/scripts/bisect-build.sh" "$tree" "$obj" | record
+fi
+
+echo "== test kernel at the top of the series"
+if "$here/scripts/build-kernel.sh" "$tree" "$obj"; then
+	echo "PASS build:kernel" | record
+	echo "== selftests and guest image"
+	if "$here/scripts/build-tests.sh" "$tree" "$obj" "$build/tests" &&
+	   "$here/scripts/mkinitramfs.sh" "$build/initramfs-check.cpio.gz" "$build"/tests/*; then
+		echo "PASS build:selftests" | record
+		if "$here/scripts/run-qemu.sh" "$obj/arch/x86/boot/bzImage" "$build/initramfs-check.cpio.gz" \
+			"$build/console-check.log" check "${QEMU_TIMEOUT:-1200}"; then
+			echo "PASS qemu:boot-and-power-off" | record
+		else
+			fail_step "qemu:boot-and-power-off  (see $build/console-check.log)"
+		fi
+		echo "== results from the guest console ($build/console-check.log)"
+		awk -f "$here/scripts/parse-console.awk" "$build/console-check.log" | record
+	else
+		fail_step "build:selftests"
+	fi
+else
+	fail_step "build:kernel  (see $obj/build.log)"
+fi
+
+pass=$(grep -c '^PASS ' "$results")
+fail=$(grep -c '^FAIL ' "$results")
+skip=$(grep -c '^SKIP ' "$results")
+echo
+echo "== $(date -u +%H:%M:%S) check took $((SECONDS - start)) s"
+if [ "$fail" != 0 ]; then
+	echo "Failures:"
+	grep -A 12 '^FAIL ' "$results" | grep -v -e '^PASS ' -e '^SKIP ' -e '^--$' | sed 's/^/  /'
+fi
+echo "$pass passed, $fail failed, $skip skipped"
+[ "$fail" = 0 ]
