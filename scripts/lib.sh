@@ -11,8 +11,7 @@ run_logged() {
 	while ! wait_for "$pid" 30; do
 		echo "  ... $what: $((SECONDS - start)) s, $(wc -l <"$log") log lines, last: $(tail -n 1 "$log" | cut -c1-100)"
 	done
-	wait "$pid"
-	rc=$?
+	wait "$pid" && rc=0 || rc=$?
 	if [ "$rc" != 0 ]; then
 		echo "FAILED: $what (exit $rc). Relevant lines of $log:" >&2
 		{ grep -nE 'error|Error|ERROR|warning:|undefined reference|No rule|\*\*\*' "$log" | head -n 40
