@@ -22,7 +22,7 @@ OBJ     := $(BUILD)/obj
 KERNEL  := $(OBJ)/arch/x86/boot/bzImage
 S       := scripts
 
-PKGS := build-essential bc bison flex rsync libelf-dev libssl-dev cpio kmod xz-utils \
+PKGS := build-essential bc bison flex rsync python3 python-is-python3 python3-ply python3-git libelf-dev libssl-dev cpio kmod xz-utils \
 	dpkg-dev git ccache sparse qemu-system-x86 busybox-static debian-archive-keyring
 
 .PHONY: all deps fetch tree export kernel tests demo check shell clean
