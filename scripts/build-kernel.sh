@@ -15,7 +15,15 @@ make=(make -C "$tree" O="$obj" -j"$(nproc)" CC="ccache gcc" HOSTCC="ccache gcc")
 # reconfigure when a fragment changes, or the series changes its Kconfig
 sum=$(cat "${frags[@]}" "$tree"/drivers/vfio/Kconfig "$tree"/drivers/vfio/pci/Kconfig | sha256sum)
 stamp=$obj/.config-fragments
-if [ ! -f "$obj/.config" ] || [ "$sum" != "$(cat "$stamp" 2>/dev/null)" ]; then
+# or an option of tests.config that this tree has went missing (a build of
+# an older commit, e.g. by bisect-build.sh, drops it from .config)
+lost=
+for opt in $(grep -E '^CONFIG_' "$here/config/tests.config"); do
+	sym=${opt%%=*}
+	grep -qxF "$opt" "$obj/.config" 2>/dev/null && continue
+	grep -rqsx "config ${sym#CONFIG_}" --include='Kconfig*' "$tree/drivers" "$tree/lib" && lost=1
+done
+if [ ! -f "$obj/.config" ] || [ -n "$lost" ] || [ "$sum" != "$(cat "$stamp" 2>/dev/null)" ]; then
 	run_logged "kernel: configuring (tinyconfig + config/*.config)" "$obj/config.log" \
 		bash -c "$(printf '%q ' "${make[@]}") tinyconfig &&
 			 cd $(printf %q "$tree") && scripts/kconfig/merge_config.sh -m -O $(printf %q "$obj") \

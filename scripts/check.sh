@@ -16,8 +16,12 @@ fail_step() { echo "FAIL $1" | record; }
 if [ -s "$here/patches/series" ]; then
 	echo "== checkpatch --strict on each patch"
 	"$here/scripts/checkpatch.sh" "$tree" "$here/patches" | record
-	echo "== each patch builds (W=1, sparse over drivers/vfio, whole kernel)"
-	"$here/scripts/bisect-build.sh" "$tree" "$obj" | record
+	# configures the build directory; later builds are incremental
+	echo "== the kernel at the top of the series"
+	if "$here/scripts/build-kernel.sh" "$tree" "$obj"; then
+		echo "== each patch builds (W=1, sparse over drivers/vfio, whole kernel)"
+		"$here/scripts/bisect-build.sh" "$tree" "$obj" | record
+	fi
 fi
 
 echo "== test kernel at the top of the series"
