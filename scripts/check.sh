@@ -16,9 +16,12 @@ fail_step() { echo "FAIL $1" | record; }
 if [ -s "$here/patches/series" ]; then
 	echo "== checkpatch --strict on each patch"
 	"$here/scripts/checkpatch.sh" "$tree" "$here/patches" | record
-	# configures the build directory; later builds are incremental
+	# configures the build directory; later builds are incremental.  A
+	# failure here is reported below; the per-patch builds say which
+	# patch breaks.
 	echo "== the kernel at the top of the series"
-	if "$here/scripts/build-kernel.sh" "$tree" "$obj"; then
+	"$here/scripts/build-kernel.sh" "$tree" "$obj" || true
+	if [ -f "$obj/.config" ]; then
 		echo "== each patch builds (W=1, sparse over drivers/vfio, whole kernel)"
 		"$here/scripts/bisect-build.sh" "$tree" "$obj" | record
 	fi
@@ -43,7 +46,9 @@ if "$here/scripts/build-kernel.sh" "$tree" "$obj"; then
 		fail_step "build:selftests"
 	fi
 else
-	fail_step "build:kernel  (see $obj/build.log)"
+	{ echo "FAIL build:kernel  (see $obj/build.log)"
+	  grep -E '(error|warning):|undefined reference' "$obj/build.log" | head -n 10 | sed 's/^/    /'
+	} | record
 fi
 
 pass=$(grep -c '^PASS ' "$results")
@@ -53,7 +58,8 @@ echo
 echo "== $(date -u +%H:%M:%S) check took $((SECONDS - start)) s"
 if [ "$fail" != 0 ]; then
 	echo "Failures:"
-	grep -A 12 '^FAIL ' "$results" | grep -v -e '^PASS ' -e '^SKIP ' -e '^--$' | sed 's/^/  /'
+	awk '/^FAIL / { show = 1; print; next } /^    / && show { print; next } { show = 0 }' \
+		"$results" | sed 's/^/  /'
 fi
 echo "$pass passed, $fail failed, $skip skipped"
 [ "$fail" = 0 ]

@@ -14,7 +14,7 @@ run_logged() {
 	wait "$pid" && rc=0 || rc=$?
 	if [ "$rc" != 0 ]; then
 		echo "FAILED: $what (exit $rc). Relevant lines of $log:" >&2
-		{ grep -nE 'error|Error|ERROR|warning:|undefined reference|No rule|\*\*\*' "$log" | head -n 40
+		{ grep -nE '(error|warning):|Error [0-9]|undefined reference|No rule|\*\*\*' "$log" | head -n 40
 		  echo "  --- last lines ---"; tail -n 15 "$log"; } | sed 's/^/  | /' >&2
 		return "$rc"
 	fi

@@ -23,8 +23,13 @@ BEGIN {
 		done = 1
 	if (line ~ splat_re) {
 		nsplat++
-		if (nsplat <= 20)
-			splat = splat "\n    " line
+		# the first report with the lines that name the culprit
+		if (nsplat == 1)
+			ctx = 10
+	}
+	if (ctx > 0) {
+		ctx--
+		splat = splat "\n    " line
 	}
 	if (kernel_line(line)) {
 		body = line
@@ -44,7 +49,11 @@ BEGIN {
 	if (match(line, /^#  RUN  +/)) {
 		run = substr(line, RLENGTH + 1)
 		sub(/ \.\.\.$/, "", run)
+		why = ""
 	}
+	# the harness's "file:line:test:Expected ..." and TH_LOG lines
+	if (line ~ /^# [^ ]+\.c:[0-9]+:/)
+		why = why "\n    " line
 	if (line ~ /^(not )?ok [0-9]+ /) {
 		st = line ~ /^not ok/ ? "FAIL" : (line ~ /# SKIP/ ? "SKIP" : "PASS")
 		name = line
@@ -55,12 +64,12 @@ BEGIN {
 		sub(/ *# .*/, "", name)
 		if (name == "")
 			name = run
-		print st, prog ":" name (reason != "" ? "  (" reason ")" : "")
+		print st, prog ":" name (reason != "" ? "  (" reason ")" : "") (st == "FAIL" ? why : "")
 	}
 }
 END {
 	if (nsplat)
-		print "FAIL console:no-kernel-splat  (" nsplat " lines)" splat
+		print "FAIL console:no-kernel-splat  (" nsplat " matching lines; the first report:)" splat
 	else
 		print "PASS console:no-kernel-splat"
 	print (done ? "PASS" : "FAIL"), "console:guest-ran-to-the-end"
