@@ -8,6 +8,7 @@
 #   make tree     the kernel git tree: base commit + patches/ (git am)
 #   make export   write patches/ back from the tree's commits
 #   make kernel   build the kernel only;  make shell  boot it with a shell
+#   make parity   the same tests on 5.10, 5.10+series and Debian's 6.12
 #   make deps     install the Debian packages the harness needs
 #   make clean    remove build/ (the download cache stays)
 #
@@ -25,7 +26,7 @@ S       := scripts
 PKGS := build-essential bc bison flex rsync python3 python-is-python3 python3-ply python3-git libelf-dev libssl-dev cpio kmod xz-utils \
 	dpkg-dev git ccache sparse qemu-system-x86 busybox-static debian-archive-keyring
 
-.PHONY: all deps fetch tree export kernel tests demo check shell clean
+.PHONY: all deps fetch tree export kernel tests demo check parity shell clean
 
 all: demo
 
@@ -63,6 +64,9 @@ demo: tests
 
 check: tree
 	@$(S)/check.sh $(BUILD) $(TREE) $(OBJ)
+
+parity: tests
+	@$(S)/parity.sh $(BUILD) $(TREE) $(OBJ) $(CACHE)
 
 shell: tests
 	@$(S)/mkinitramfs.sh $(BUILD)/initramfs-shell.cpio.gz $(BUILD)/tests/*

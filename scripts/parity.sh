@@ -1,0 +1,60 @@
+#!/bin/bash
+# make parity: the same test binaries on 5.10 without the series, 5.10 with
+# it, and Debian's mainline 6.12, in the same QEMU machine.  Prints a table
+# (also written to BUILD/parity.txt) whose last line is
+# "parity: N agree, N differ" (5.10+series against mainline).
+# usage: parity.sh BUILD TREE OBJ CACHE
+set -uo pipefail
+here=$(cd "$(dirname "$0")/.." && pwd)
+build=$1 tree=$2 obj=$3 cache=$4
+out=$build/parity
+mkdir -p "$out"
+tests=$(ls "$build"/tests/*_test 2>/dev/null)
+[ -n "$tests" ] || { echo "parity: no test programs in $build/tests" >&2; exit 1; }
+
+# 5.10 without the series: the base commit in a worktree of its own
+base=$build/linux-base
+if [ ! -d "$base" ]; then
+	git -C "$tree" worktree prune
+	git -C "$tree" worktree add -q --detach "$base" base || exit 1
+fi
+"$here/scripts/build-kernel.sh" "$base" "$build/obj-base" || exit 1
+"$here/scripts/fetch-mainline.sh" "$build/mainline" "$cache" || exit 1
+
+"$here/scripts/mkinitramfs.sh" "$out/initramfs.cpio.gz" $tests || exit 1
+MODULES="$(ls "$build"/mainline/modules/*.ko)" \
+	"$here/scripts/mkinitramfs.sh" "$out/initramfs-ml.cpio.gz" $tests || exit 1
+
+run() {	# name kernel initrd
+	"$here/scripts/run-qemu.sh" "$2" "$3" "$out/console-$1.log" check 1200 || return 1
+	awk -f "$here/scripts/parse-console.awk" "$out/console-$1.log" | grep -E '^(PASS|FAIL|SKIP) ' >"$out/$1.txt"
+	# the timings the tests print: "# timing: name value unit", averaged
+	awk '$2 == "timing:" { n[$3]++; s[$3] += $4; u[$3] = $5 }
+	     END { for (k in n) printf "TIME timing:%s %.1f%s\n", k, s[k] / n[k], u[k] }' \
+		"$out/console-$1.log" >>"$out/$1.txt"
+}
+rc=0
+run base "$build/obj-base/arch/x86/boot/bzImage" "$out/initramfs.cpio.gz" || rc=1
+run series "$obj/arch/x86/boot/bzImage" "$out/initramfs.cpio.gz" || rc=1
+run mainline "$build/mainline/vmlinuz" "$out/initramfs-ml.cpio.gz" || rc=1
+
+awk '
+	FNR == 1 { k++ }
+	{ name = $2; v = ($1 == "TIME") ? $3 : $1
+	  if (!(name in seen)) { seen[name] = 1; order[++n] = name }
+	  r[k, name] = v }
+	END {
+		printf "%-72s %-12s %-12s %-12s\n", "test", "5.10", "5.10+series", "6.12"
+		for (i = 1; i <= n; i++) {
+			t = order[i]
+			for (j = 1; j <= 3; j++) c[j] = ((j, t) in r) ? r[j, t] : "-"
+			printf "%-72s %-12s %-12s %-12s\n", t, c[1], c[2], c[3]
+			if (t ~ /^timing:/ || c[2] == "-" || c[3] == "-")
+				continue
+			if (c[2] == c[3]) agree++; else { differ++; diff = diff "\n  differs: " t }
+		}
+		if (diff != "") print diff
+		printf "parity: %d agree, %d differ\n", agree, differ
+	}' "$out/base.txt" "$out/series.txt" "$out/mainline.txt" | tee "$build/parity.txt"
+grep -q ', 0 differ$' "$build/parity.txt" || rc=1
+exit $rc
