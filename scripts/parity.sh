@@ -13,7 +13,7 @@ tests=$(ls "$build"/tests/*_test 2>/dev/null)
 [ -n "$tests" ] || { echo "parity: no test programs in $build/tests" >&2; exit 1; }
 
 # 5.10 without the series: the base commit in a worktree of its own
-base=$build/linux-base
+base=$(cd "$build" && pwd)/linux-base
 if [ ! -d "$base" ]; then
 	git -C "$tree" worktree prune
 	git -C "$tree" worktree add -q --detach "$base" base || exit 1
