@@ -1,8 +1,13 @@
 #!/bin/bash
 # Install the Debian packages named as arguments that are missing.
 set -euo pipefail
-missing=$(dpkg-query -W -f='${Package} ${Status}\n' "$@" 2>/dev/null | awk '$NF != "installed" {print $1}')
-for p in "$@"; do dpkg-query -W "$p" >/dev/null 2>&1 || missing="$missing $p"; done
+# a package dpkg has never heard of makes dpkg-query fail: that one is
+# missing too (and must not end the script under set -e)
+missing=
+for p in "$@"; do
+	st=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null) || st=
+	[ "${st##* }" = installed ] || missing="$missing $p"
+done
 missing=$(echo $missing | tr ' ' '\n' | sort -u | tr '\n' ' ')
 [ -n "${missing// /}" ] || exit 0
 sudo=; [ "$(id -u)" = 0 ] || sudo=sudo
