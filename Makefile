@@ -9,6 +9,7 @@
 #   make export   write patches/ back from the tree's commits
 #   make kernel   build the kernel only;  make shell  boot it with a shell
 #   make parity   the same tests on 5.10, 5.10+series and Debian's 6.12
+#   make bench    wrapper overhead, entry/wake latency, scale (build/bench.txt)
 #   make deps     install the Debian packages the harness needs
 #   make clean    remove build/ (the download cache stays)
 #
@@ -26,7 +27,7 @@ S       := scripts
 PKGS := build-essential bc bison flex rsync python3 python-is-python3 python3-ply python3-git libelf-dev libssl-dev cpio kmod xz-utils \
 	dpkg-dev git ccache sparse qemu-system-x86 busybox-static debian-archive-keyring
 
-.PHONY: all deps fetch tree export kernel tests demo check parity shell clean
+.PHONY: all deps fetch tree export kernel tests demo check parity bench shell clean
 
 all: demo
 
@@ -67,6 +68,9 @@ check: tree
 
 parity: tests
 	@$(S)/parity.sh $(BUILD) $(TREE) $(OBJ) $(CACHE)
+
+bench: tree
+	@$(S)/bench.sh $(BUILD) $(TREE) $(CACHE)
 
 shell: tests
 	@$(S)/mkinitramfs.sh $(BUILD)/initramfs-shell.cpio.gz $(BUILD)/tests/*

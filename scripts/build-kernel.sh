@@ -8,7 +8,11 @@ here=$(cd "$(dirname "$0")/.." && pwd)
 tree=$(cd "$1" && pwd) obj=$2
 shift 2
 mkdir -p "$obj" && obj=$(cd "$obj" && pwd)
-frags=("$here/config/kernel.config" "$here/config/debug.config" "$here/config/tests.config")
+# KERNEL_FRAGMENTS: the config/ fragments to use (make bench: kernel.config)
+frags=()
+for f in ${KERNEL_FRAGMENTS:-kernel.config debug.config tests.config}; do
+	frags+=("$here/config/$f")
+done
 export CCACHE_BASEDIR=$(dirname "$tree") CCACHE_DIR=${CCACHE_DIR:-$HOME/.ccache}
 make=(make -C "$tree" O="$obj" -j"$(nproc)" CC="ccache gcc" HOSTCC="ccache gcc")
 
@@ -17,8 +21,9 @@ sum=$(cat "${frags[@]}" "$tree"/drivers/vfio/Kconfig "$tree"/drivers/vfio/pci/Kc
 stamp=$obj/.config-fragments
 # or an option of tests.config that this tree has went missing (a build of
 # an older commit, e.g. by bisect-build.sh, drops it from .config)
-lost=
-for opt in $(grep -E '^CONFIG_' "$here/config/tests.config"); do
+lost= tests=
+[[ " ${frags[*]} " == *"/tests.config "* ]] && tests=$here/config/tests.config
+for opt in $(grep -hE '^CONFIG_' $tests /dev/null); do
 	sym=${opt%%=*}
 	grep -qxF "$opt" "$obj/.config" 2>/dev/null && continue
 	grep -rqsx "config ${sym#CONFIG_}" --include='Kconfig*' "$tree/drivers" "$tree/lib" && lost=1
@@ -29,14 +34,15 @@ if [ ! -f "$obj/.config" ] || [ -n "$lost" ] || [ "$sum" != "$(cat "$stamp" 2>/d
 			 cd $(printf %q "$tree") && scripts/kconfig/merge_config.sh -m -O $(printf %q "$obj") \
 				$(printf %q "$obj")/.config $(printf '%q ' "${frags[@]}") &&
 			 $(printf '%q ' "${make[@]}") olddefconfig"
-	missing=$(cat "$here/config/kernel.config" "$here/config/debug.config" | grep -E '^CONFIG_' |
+	# every option must stick, except tests.config's (absent before the series)
+	missing=$(for f in "${frags[@]}"; do [ "$f" = "$tests" ] || grep -hE '^CONFIG_' "$f"; done |
 		while read -r opt; do grep -qxF "$opt" "$obj/.config" || echo "$opt"; done)
 	if [ -n "$missing" ]; then
 		echo "FAILED: kernel config: these options did not stick (dependencies?):" >&2
 		echo "$missing" | sed 's/^/  | /' >&2
 		exit 1
 	fi
-	for opt in $(grep -E '^CONFIG_' "$here/config/tests.config"); do
+	for opt in $(grep -hE '^CONFIG_' $tests /dev/null); do
 		grep -qxF "$opt" "$obj/.config" || echo "kernel: note: $opt is not in this tree (series not applied?)"
 	done
 	echo "$sum" >"$stamp"

@@ -1,12 +1,12 @@
 #!/bin/bash
-# Boot KERNEL with INITRD in the QEMU machine of config/qemu.args, console
-# to LOG.  A guest that does not power off within TIMEOUT seconds is killed
+# Boot KERNEL with INITRD in the QEMU machine of config/qemu.args (or of
+# the file $QEMU_MACHINE), console to LOG.  A guest that does not power off within TIMEOUT seconds is killed
 # and reported.
 # usage: run-qemu.sh KERNEL INITRD LOG JOB [TIMEOUT]
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 kernel=$1 initrd=$2 log=$3 job=$4 timeout=${5:-900}
-mapfile -t args < <(grep -v '^#' "$here/config/qemu.args" | grep -v '^$')
+mapfile -t args < <(grep -v '^#' "${QEMU_MACHINE:-$here/config/qemu.args}" | grep -v '^$')
 cmdline="$(cat "$here/config/cmdline") vfio_job=$job ${EXTRA_CMDLINE:-}"
 mkdir -p "$(dirname "$log")"
 echo "qemu: booting $kernel (job $job, timeout ${timeout}s, console log: $log)"

@@ -1,0 +1,542 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vfio_lowpower_bench: the guest half of `make bench`.
+ *
+ * Runs on whatever kernel boots it (5.10, 5.10+series, mainline) against
+ * the e1000e devices bound to vfio-pci, and prints one line per figure:
+ *
+ *   bench: result NAME MEDIAN MIN MAX UNIT n=TRIALS
+ *   bench: skip NAME REASON
+ *   bench: info TEXT
+ *
+ * The host (scripts/bench.sh) turns the lines of each kernel into ratios.
+ * Sections (all by default, or those named as arguments):
+ *   overhead  tight loops of VFIO_DEVICE_GET_REGION_INFO and of a 4-byte
+ *             config-space pread on an open device (ns per call), and of
+ *             VFIO_GROUP_GET_STATUS on its group fd: a control, an ioctl
+ *             path the series does not touch
+ *   floor     bare PCI runtime PM of the same device while unused:
+ *             power/control "on" until active, "auto" until suspended
+ *   entry     LOW_POWER_ENTRY until runtime_status says suspended
+ *   wake      ENTRY_WITH_WAKEUP, then a config read: until the eventfd is
+ *             readable, and until the read returns
+ *   scale     1, 2, 4, 8 devices, a thread each cycling ENTRY_WITH_WAKEUP,
+ *             suspended, config read (wake), EXIT for a fixed time
+ *
+ * Built static with the selftests' helpers (vfio_pci_lib.c).
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <sys/ioctl.h>
+#include <sys/utsname.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "vfio_pci_lib.h"
+
+#define MAX_DEVS	8
+#define TRIALS		41
+#define LOOP_CALLS	5000
+#define TIMEOUT_MS	2000
+#define SCALE_SECS	4
+
+static struct vt_bdf devs[MAX_DEVS];
+static int ndevs;
+
+static double now_ns(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return t.tv_sec * 1e9 + t.tv_nsec;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* median, min and max of @n samples (sorted in place) */
+static void result(const char *name, double *v, int n, const char *unit)
+{
+	int i;
+
+	if (!n) {
+		printf("bench: skip %s no samples\n", name);
+		return;
+	}
+	qsort(v, n, sizeof(*v), cmp_double);
+	/* every sample too: the host pools the trials of several boots */
+	printf("bench: samples %s", name);
+	for (i = 0; i < n; i++)
+		printf(" %.6g", v[i]);
+	printf("\n");
+	printf("bench: result %s %.4g %.4g %.4g %s n=%d\n", name,
+	       n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2, v[0], v[n - 1],
+	       unit, n);
+	fflush(stdout);
+}
+
+static void skip(const char *name, const char *why)
+{
+	printf("bench: skip %s %s\n", name, why);
+	fflush(stdout);
+}
+
+/* A sysfs power attribute kept open: re-read with pread, thread-safe */
+static int power_open(const char *bdf, const char *attr, int flags)
+{
+	char path[128];
+
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/power/%s", bdf, attr);
+	return open(path, flags);
+}
+
+static int status_is(int fd, const char *want)
+{
+	char buf[32];
+	ssize_t n = pread(fd, buf, sizeof(buf) - 1, 0);
+
+	if (n <= 0)
+		return 0;
+	buf[n] = '\0';
+	return !strncmp(buf, want, strlen(want)) && buf[strlen(want)] == '\n';
+}
+
+/*
+ * Poll @fd until it reads @want: ns waited (or -1 after the timeout); the
+ * mean time of one poll (the resolution) goes to *@res_ns.  @sleep_us = 0
+ * polls back to back.
+ */
+static double wait_status(int fd, const char *want, double start, int sleep_us,
+			  double *res_ns)
+{
+	double t, first = now_ns();
+	long polls = 0;
+
+	for (;;) {
+		polls++;
+		if (status_is(fd, want))
+			break;
+		if (now_ns() - start > TIMEOUT_MS * 1e6)
+			return -1;
+		if (sleep_us)
+			usleep(sleep_us);
+	}
+	t = now_ns();
+	if (res_ns)
+		*res_ns = (t - first) / polls;
+	return t - start;
+}
+
+static int write_str(int fd, const char *s)
+{
+	return pwrite(fd, s, strlen(s), 0) == (ssize_t)strlen(s) ? 0 : -errno;
+}
+
+struct opened {
+	struct vt_group g;
+	struct vt_dev d;
+	int status;
+};
+
+static int open_dev(struct opened *o, const char *bdf)
+{
+	int ret = vt_group_open(&o->g, vt_group_id(bdf));
+
+	if (ret)
+		return ret;
+	ret = vt_dev_open(&o->d, &o->g, bdf);
+	if (ret) {
+		vt_group_close(&o->g);
+		return ret;
+	}
+	o->status = power_open(bdf, "runtime_status", O_RDONLY);
+	return 0;
+}
+
+static void close_dev(struct opened *o)
+{
+	if (o->status >= 0)
+		close(o->status);
+	vt_dev_close(&o->d);
+	vt_group_close(&o->g);
+}
+
+/* run on @cpu only, or (-1) anywhere */
+static void pin_cpu(int cpu)
+{
+	cpu_set_t set;
+	int i;
+
+	CPU_ZERO(&set);
+	for (i = 0; i < CPU_SETSIZE; i++)
+		if (cpu < 0 || i == cpu)
+			CPU_SET(i, &set);
+	sched_setaffinity(0, sizeof(set), &set);
+}
+
+/* 1. the ioctl and region-access paths the pm wrapper sits on */
+static void bench_overhead(const char *bdf)
+{
+	double ioctl_ns[TRIALS], pread_ns[TRIALS], group_ns[TRIALS];
+	struct vfio_group_status gs;
+	struct vfio_region_info ri;
+	struct opened o;
+	uint32_t val;
+	int t, i;
+
+	if (open_dev(&o, bdf)) {
+		skip("overhead", "cannot open the device");
+		return;
+	}
+	pin_cpu(0);
+	/* interleaved trials, so drift hits both loops alike */
+	for (t = 0; t < TRIALS; t++) {
+		double s = now_ns();
+
+		for (i = 0; i < LOOP_CALLS; i++) {
+			memset(&ri, 0, sizeof(ri));
+			ri.argsz = sizeof(ri);
+			ri.index = VFIO_PCI_BAR0_REGION_INDEX;
+			if (ioctl(o.d.fd, VFIO_DEVICE_GET_REGION_INFO, &ri))
+				break;
+		}
+		ioctl_ns[t] = (now_ns() - s) / LOOP_CALLS;
+		s = now_ns();
+		for (i = 0; i < LOOP_CALLS; i++)
+			if (pread(o.d.fd, &val, 4, o.d.cfg.offset) != 4)
+				break;
+		pread_ns[t] = (now_ns() - s) / LOOP_CALLS;
+		if (i < LOOP_CALLS) {
+			skip("overhead", "a call failed");
+			goto out;
+		}
+		s = now_ns();
+		for (i = 0; i < LOOP_CALLS; i++) {
+			gs.argsz = sizeof(gs);
+			if (ioctl(o.g.group, VFIO_GROUP_GET_STATUS, &gs))
+				break;
+		}
+		group_ns[t] = (now_ns() - s) / LOOP_CALLS;
+		if (i < LOOP_CALLS) {
+			skip("overhead", "a call failed");
+			goto out;
+		}
+	}
+	result("overhead_ioctl_region_info", ioctl_ns, TRIALS, "ns/call");
+	result("overhead_cfg_pread4", pread_ns, TRIALS, "ns/call");
+	result("control_group_status", group_ns, TRIALS, "ns/call");
+out:
+	pin_cpu(-1);
+	close_dev(&o);
+}
+
+/* 3 (floor). bare PCI runtime resume/suspend of the device while unused */
+static void bench_floor(const char *bdf)
+{
+	double resume[TRIALS], suspend[TRIALS], res[TRIALS];
+	int ctl, st, t, n = 0;
+
+	ctl = power_open(bdf, "control", O_WRONLY);
+	st = power_open(bdf, "runtime_status", O_RDONLY);
+	if (ctl < 0 || st < 0 || wait_status(st, "suspended", now_ns(), 0, NULL) < 0) {
+		skip("floor", "the unused device does not runtime-suspend on this kernel");
+		goto out;
+	}
+	for (t = 0; t < TRIALS; t++) {
+		double s;
+
+		usleep(5000);
+		s = now_ns();
+		if (write_str(ctl, "on"))
+			break;
+		resume[n] = (now_ns() - s) / 1e6;
+		if (!status_is(st, "active"))
+			break;
+		usleep(5000);
+		s = now_ns();
+		if (write_str(ctl, "auto"))
+			break;
+		suspend[n] = wait_status(st, "suspended", s, 0, &res[n]) / 1e6;
+		if (suspend[n] < 0)
+			break;
+		res[n] /= 1e3;
+		n++;
+	}
+	if (n < TRIALS)
+		skip("floor", "power/control did not resume or suspend the device");
+	result("floor_resume", resume, n, "ms");
+	result("floor_suspend", suspend, n, "ms");
+	result("floor_poll_resolution", res, n, "us");
+out:
+	if (ctl >= 0) {
+		write_str(ctl, "auto");
+		close(ctl);
+	}
+	if (st >= 0)
+		close(st);
+}
+
+static int has_low_power(int fd)
+{
+	return !vt_feature(fd, VFIO_DEVICE_FEATURE_PROBE | VFIO_DEVICE_FEATURE_SET |
+			   VFIO_DEVICE_FEATURE_LOW_POWER_ENTRY, NULL, 0);
+}
+
+/* 2. LOW_POWER_ENTRY until runtime_status says suspended */
+static void bench_entry(const char *bdf)
+{
+	double lat[TRIALS], res[TRIALS];
+	struct opened o;
+	int t, n = 0;
+
+	if (open_dev(&o, bdf)) {
+		skip("entry", "cannot open the device");
+		return;
+	}
+	if (!has_low_power(o.d.fd)) {
+		skip("entry", "no VFIO_DEVICE_FEATURE_LOW_POWER_ENTRY on this kernel");
+		goto out;
+	}
+	for (t = 0; t < TRIALS; t++) {
+		double s;
+
+		usleep(5000);
+		s = now_ns();
+		if (vt_lp_entry(o.d.fd))
+			break;
+		lat[n] = wait_status(o.status, "suspended", s, 0, &res[n]) / 1e6;
+		if (lat[n] < 0 || vt_lp_exit(o.d.fd) || !status_is(o.status, "active"))
+			break;
+		res[n++] /= 1e3;
+	}
+	if (n < TRIALS)
+		skip("entry", "a trial failed");
+	result("entry_to_suspended", lat, n, "ms");
+	result("entry_poll_resolution", res, n, "us");
+out:
+	close_dev(&o);
+}
+
+struct waiter {
+	int efd;
+	volatile int ready;
+	double t;
+};
+
+static void *wait_eventfd(void *arg)
+{
+	struct waiter *w = arg;
+	struct pollfd p = { .fd = w->efd, .events = POLLIN };
+
+	w->ready = 1;
+	if (poll(&p, 1, TIMEOUT_MS) == 1)
+		w->t = now_ns();
+	return NULL;
+}
+
+/* 3. a config read on a suspended device: eventfd readable, read returns */
+static void bench_wake(const char *bdf)
+{
+	double evt[TRIALS], ret[TRIALS];
+	struct opened o;
+	int t, n = 0, efd;
+
+	if (open_dev(&o, bdf)) {
+		skip("wake", "cannot open the device");
+		return;
+	}
+	efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+	if (!has_low_power(o.d.fd)) {
+		skip("wake", "no VFIO_DEVICE_FEATURE_LOW_POWER_ENTRY on this kernel");
+		goto out;
+	}
+	for (t = 0; t < TRIALS; t++) {
+		struct waiter w = { .efd = efd };
+		pthread_t th;
+		uint32_t val;
+		double s;
+
+		if (vt_lp_entry_wakeup(o.d.fd, efd) ||
+		    wait_status(o.status, "suspended", now_ns(), 200, NULL) < 0)
+			break;
+		pthread_create(&th, NULL, wait_eventfd, &w);
+		while (!w.ready)
+			usleep(100);
+		usleep(5000);	/* the waiter sits in poll(), the device settles */
+		s = now_ns();
+		if (pread(o.d.fd, &val, 4, o.d.cfg.offset) != 4)
+			break;
+		ret[n] = (now_ns() - s) / 1e6;
+		pthread_join(th, NULL);
+		if (!w.t || vt_eventfd_take(efd) != 1 || vt_lp_exit(o.d.fd))
+			break;
+		evt[n++] = (w.t - s) / 1e6;
+	}
+	if (n < TRIALS)
+		skip("wake", "a trial failed");
+	result("wake_to_eventfd", evt, n, "ms");
+	result("wake_to_read_return", ret, n, "ms");
+out:
+	close(efd);
+	close_dev(&o);
+}
+
+/* 5. N devices, a thread each, cycling entry -> wake -> exit */
+struct cycler {
+	const char *bdf;
+	double deadline;
+	long cycles;
+	int err;
+};
+
+static void *cycle(void *arg)
+{
+	struct cycler *c = arg;
+	struct opened o;
+	uint32_t val;
+	int efd;
+
+	if (open_dev(&o, c->bdf)) {
+		c->err = 1;
+		return NULL;
+	}
+	efd = eventfd(0, EFD_CLOEXEC);
+	while (now_ns() < c->deadline) {
+		uint64_t cnt;
+
+		if (vt_lp_entry_wakeup(o.d.fd, efd) ||
+		    wait_status(o.status, "suspended", now_ns(), 200, NULL) < 0 ||
+		    pread(o.d.fd, &val, 4, o.d.cfg.offset) != 4 ||
+		    read(efd, &cnt, sizeof(cnt)) != sizeof(cnt) ||
+		    vt_lp_exit(o.d.fd)) {
+			c->err = 1;
+			break;
+		}
+		c->cycles++;
+	}
+	close(efd);
+	close_dev(&o);
+	return NULL;
+}
+
+/* busy and total jiffies of all CPUs from /proc/stat */
+static void cpu_times(double *busy, double *total)
+{
+	unsigned long long v[8] = { 0 };
+	FILE *f = fopen("/proc/stat", "r");
+
+	if (f) {
+		if (fscanf(f, "cpu %llu %llu %llu %llu %llu %llu %llu %llu", &v[0], &v[1],
+			   &v[2], &v[3], &v[4], &v[5], &v[6], &v[7]) != 8)
+			memset(v, 0, sizeof(v));
+		fclose(f);
+	}
+	*total = v[0] + v[1] + v[2] + v[3] + v[4] + v[5] + v[6] + v[7];
+	*busy = *total - v[3] - v[4];
+}
+
+static void bench_scale(void)
+{
+	static const int steps[] = { 1, 2, 4, 8 };
+	struct opened o;
+	unsigned int s;
+	int ok;
+
+	if (open_dev(&o, devs[0].name)) {
+		skip("scale", "cannot open the device");
+		return;
+	}
+	ok = has_low_power(o.d.fd);
+	close_dev(&o);
+	if (!ok) {
+		skip("scale", "no VFIO_DEVICE_FEATURE_LOW_POWER_ENTRY on this kernel");
+		return;
+	}
+	for (s = 0; s < sizeof(steps) / sizeof(steps[0]); s++) {
+		struct cycler c[MAX_DEVS] = { 0 };
+		pthread_t th[MAX_DEVS];
+		double rate[MAX_DEVS], b0, t0, b1, t1, sum = 0;
+		int n = steps[s], i, err = 0;
+		char name[32];
+
+		if (n > ndevs) {
+			snprintf(name, sizeof(name), "scale_%d", n);
+			skip(name, "not enough devices");
+			continue;
+		}
+		cpu_times(&b0, &t0);
+		for (i = 0; i < n; i++) {
+			c[i].bdf = devs[i].name;
+			c[i].deadline = now_ns() + SCALE_SECS * 1e9;
+			pthread_create(&th[i], NULL, cycle, &c[i]);
+		}
+		for (i = 0; i < n; i++) {
+			pthread_join(th[i], NULL);
+			err |= c[i].err;
+			rate[i] = c[i].cycles / (double)SCALE_SECS;
+			sum += rate[i];
+		}
+		cpu_times(&b1, &t1);
+		snprintf(name, sizeof(name), "scale_%d", n);
+		if (err) {
+			skip(name, "a cycle failed");
+			continue;
+		}
+		result(name, rate, n, "cycles/s/device");
+		printf("bench: info %s total %.1f cycles/s, guest cpu busy %.0f%%\n",
+		       name, sum, t1 > t0 ? 100 * (b1 - b0) / (t1 - t0) : 0);
+	}
+}
+
+static int want(int argc, char **argv, const char *sec)
+{
+	int i;
+
+	if (argc < 2)
+		return 1;
+	for (i = 1; i < argc; i++)
+		if (!strcmp(argv[i], sec))
+			return 1;
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct utsname u;
+
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	uname(&u);
+	ndevs = vt_list_devices(devs, MAX_DEVS);
+	printf("bench: info kernel %s, %d devices bound to vfio-pci, %d trials, %ld cpus\n",
+	       u.release, ndevs, TRIALS, sysconf(_SC_NPROCESSORS_ONLN));
+	if (!ndevs) {
+		skip("all", "no device bound to vfio-pci");
+		return 1;
+	}
+	/* the device is unused for the floor, then opened for the rest */
+	if (want(argc, argv, "overhead"))
+		bench_overhead(devs[0].name);
+	if (want(argc, argv, "floor"))
+		bench_floor(devs[0].name);
+	if (want(argc, argv, "entry"))
+		bench_entry(devs[0].name);
+	if (want(argc, argv, "wake"))
+		bench_wake(devs[0].name);
+	if (want(argc, argv, "scale"))
+		bench_scale();
+	printf("bench: info done\n");
+	return 0;
+}

@@ -1,0 +1,119 @@
+#!/bin/bash
+# make bench: what the series costs and how fast a device enters low power
+# and wakes.  One static benchmark program (guest/bench.c), one QEMU
+# machine (config/bench-qemu.args: eight e1000e), five kernels:
+#   5.10          the base, without the series   } the same config, no debug
+#   5.10+series   the top of the series          } options, one object dir
+#   5.10+series-w the series with its two pm get/put wrappers taken out
+#                 again (config/bench-no-pm-wrapper.diff): a control, run
+#                 only for the overhead loops, that tells what the wrappers
+#                 themselves cost
+#   5.10+series-u the series with 6.12's D3hot sleep in the PCI core
+#                 (config/bench-pci-d3-usleep.diff: usleep_range, not
+#                 msleep): a control, run for the floor, entry and wake
+#   6.12          Debian's prebuilt mainline kernel (as make parity boots it)
+# The overhead loops run twice: timed in ROUNDS alternating TCG boots (their
+# trials pooled), and once per kernel under QEMU -icount (1 vCPU), where
+# guest time counts guest instructions: exact and free of host noise.
+# Everything else runs in one boot each.  The table goes to BUILD/bench.txt,
+# with "bench: <goal> <ratio> <met|missed>" lines at the end
+# (scripts/bench-report.py).  Exits non-zero only when something did not
+# run; a missed goal is a result, not an error.
+# usage: bench.sh BUILD TREE CACHE
+set -uo pipefail
+here=$(cd "$(dirname "$0")/.." && pwd)
+. "$here/scripts/lib.sh"
+build=$(cd "$1" && pwd) tree=$(cd "$2" && pwd) cache=$3
+rounds=${ROUNDS:-3}
+out=$build/bench
+src=$out/linux obj=$out/obj
+mkdir -p "$out"
+export QEMU_MACHINE=$here/config/bench-qemu.args KERNEL_FRAGMENTS=kernel.config
+start=$SECONDS
+
+series=$(git -C "$tree" rev-parse HEAD) || exit 1
+if [ -n "$(git -C "$tree" status --porcelain --untracked-files=no)" ]; then
+	echo "bench: note: $tree has uncommitted changes; benchmarking its last commit" >&2
+fi
+# one worktree and one object dir for both kernels: switching commits
+# rebuilds only what the series touches
+if [ ! -d "$src" ]; then
+	git -C "$tree" worktree prune
+	git -C "$tree" worktree add -q --detach "$src" base || exit 1
+fi
+# The control kernels: the series with one diff of config/ applied, and the
+# sections of the program they run.
+declare -A diff=([nowrap]=bench-no-pm-wrapper.diff [d3us]=bench-pci-d3-usleep.diff)
+declare -A what=([nowrap]="minus the pm wrappers" [d3us]="with 6.12's D3hot sleep")
+# series last: its tree and headers stay checked out for the program
+kernels=
+for k in base nowrap d3us series; do
+	rev=$series
+	[ "$k" = base ] && rev=base
+	git -C "$src" checkout -q -f --detach "$rev" || exit 1
+	if [ -n "${diff[$k]:-}" ] &&
+	   ! git -C "$src" apply "$here/config/${diff[$k]}" 2>"$out/$k-apply.log"; then
+		echo "bench: note: config/${diff[$k]} does not apply to the series" \
+			"($(head -n 1 "$out/$k-apply.log")); no $k control kernel" >&2
+		continue
+	fi
+	echo "bench: kernel $k = $(git -C "$src" log -1 --format='%h %s' | cut -c1-60)" \
+		"${what[$k]:-}"
+	"$here/scripts/build-kernel.sh" "$src" "$obj" || exit 1
+	cp "$obj/arch/x86/boot/bzImage" "$out/bzImage-$k"
+	git -C "$src" checkout -q -f .
+	kernels="$kernels $k"
+done
+run_logged "bench: installing the series' uapi headers" "$obj/headers.log" \
+	make -C "$src" O="$obj" headers_install INSTALL_HDR_PATH="$obj/usr" || exit 1
+lib=$src/tools/testing/selftests/vfio
+run_logged "bench: building the benchmark program" "$out/bench-build.log" \
+	gcc -Wall -Wextra -O2 -static -pthread -isystem "$obj/usr/include" -I"$lib" \
+	-o "$out/vfio_lowpower_bench" "$here/guest/bench.c" "$lib/vfio_pci_lib.c" || exit 1
+"$here/scripts/fetch-mainline.sh" "$build/mainline" "$cache" || exit 1
+"$here/scripts/mkinitramfs.sh" "$out/initramfs.cpio.gz" "$out/vfio_lowpower_bench" || exit 1
+MODULES="$(ls "$build"/mainline/modules/*.ko)" \
+	"$here/scripts/mkinitramfs.sh" "$out/initramfs-ml.cpio.gz" "$out/vfio_lowpower_bench" || exit 1
+
+# The machine of the -icount boots: bench-qemu.args with 1 vCPU (icount
+# runs one vCPU thread; the AP bring-up of a second one hangs under it),
+# and guest time advancing 1 ns per guest instruction (shift=0).
+icount_machine=$out/bench-icount-qemu.args
+awk 'prev == "-smp" { $0 = 1 } { print; prev = $0 }' "$QEMU_MACHINE" >"$icount_machine"
+printf -- '-icount\nshift=0,sleep=off\n' >>"$icount_machine"
+
+boot() {	# name kernel initrd [sections]
+	local log=$out/console-$1.log
+	EXTRA_CMDLINE=${4:+vfio_bench=$4} \
+		"$here/scripts/run-qemu.sh" "$2" "$3" "$log" bench 600 || return 1
+	if ! grep -q '^bench: info done' "$log"; then
+		echo "FAILED: bench: the benchmark did not finish on $1. Last lines of $log:" >&2
+		tail -n 20 "$log" | sed 's/^/  | /' >&2
+		return 1
+	fi
+	grep '^bench: skip' "$log" | sed "s/^/  $1: /"
+	return 0
+}
+rm -f "$out"/console-*.log
+rc=0
+has() { [[ " $kernels " == *" $1 "* ]]; }
+for k in base series nowrap; do
+	has $k || continue
+	QEMU_MACHINE=$icount_machine boot "icount-$k" "$out/bzImage-$k" "$out/initramfs.cpio.gz" overhead || rc=1
+done
+for r in $(seq 1 "$rounds"); do
+	for k in base series nowrap; do
+		has $k || continue
+		sec=overhead
+		[ "$r" = 1 ] && [ "$k" != nowrap ] && sec=
+		boot "$k-$r" "$out/bzImage-$k" "$out/initramfs.cpio.gz" $sec || rc=1
+	done
+done
+if has d3us; then
+	boot d3us-1 "$out/bzImage-d3us" "$out/initramfs.cpio.gz" floor,entry,wake || rc=1
+fi
+boot mainline "$build/mainline/vmlinuz" "$out/initramfs-ml.cpio.gz" || rc=1
+[ "$rc" = 0 ] || exit 1
+
+python3 "$here/scripts/bench-report.py" "$out" "$rounds" | tee "$build/bench.txt"
+echo "bench: table in $build/bench.txt, console logs in $out/console-*.log ($((SECONDS - start)) s)"
