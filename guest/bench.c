@@ -187,6 +187,59 @@ static void pin_cpu(int cpu)
 	sched_setaffinity(0, sizeof(set), &set);
 }
 
+/*
+ * Time an action until runtime_status reads @want.  A watcher thread polls
+ * back to back on CPU 1 while the acting thread, on CPU 0, acts and then
+ * blocks: the PM core queues the suspend work on the CPU that dropped the
+ * last usage count (pm_wq is per-CPU on 5.10), and a poller spinning on
+ * that CPU would hold the work off for up to a scheduler tick.
+ */
+struct watch {
+	int fd;
+	const char *want;
+	int armed;	/* set by the acting thread once start is */
+	double start;
+	double lat;	/* ns from start until @want, or -1 after the timeout */
+	double res;	/* mean ns of one poll: the resolution */
+	pthread_t th;
+};
+
+static void *watch_status(void *arg)
+{
+	struct watch *w = arg;
+
+	pin_cpu(sysconf(_SC_NPROCESSORS_ONLN) > 1);
+	while (!__atomic_load_n(&w->armed, __ATOMIC_ACQUIRE))
+		;
+	w->lat = wait_status(w->fd, w->want, w->start, 0, &w->res);
+	return NULL;
+}
+
+static int watch_start(struct watch *w, int fd, const char *want)
+{
+	memset(w, 0, sizeof(*w));
+	w->fd = fd;
+	w->want = want;
+	return pthread_create(&w->th, NULL, watch_status, w);
+}
+
+/* the action starts now */
+static void watch_arm(struct watch *w)
+{
+	w->start = now_ns();
+	__atomic_store_n(&w->armed, 1, __ATOMIC_RELEASE);
+}
+
+/* ms until @want (or -1), the resolution in us to *@res_us */
+static double watch_end(struct watch *w, double *res_us)
+{
+	if (!__atomic_load_n(&w->armed, __ATOMIC_ACQUIRE))
+		watch_arm(w);	/* the action failed: let the watcher time out */
+	pthread_join(w->th, NULL);
+	*res_us = w->res / 1e3;
+	return w->lat < 0 ? -1 : w->lat / 1e6;
+}
+
 /* 1. the ioctl and region-access paths the pm wrapper sits on */
 static void bench_overhead(const char *bdf)
 {
@@ -255,8 +308,11 @@ static void bench_floor(const char *bdf)
 		skip("floor", "the unused device does not runtime-suspend on this kernel");
 		goto out;
 	}
+	pin_cpu(0);
 	for (t = 0; t < TRIALS; t++) {
+		struct watch w;
 		double s;
+		int err;
 
 		usleep(5000);
 		s = now_ns();
@@ -266,15 +322,16 @@ static void bench_floor(const char *bdf)
 		if (!status_is(st, "active"))
 			break;
 		usleep(5000);
-		s = now_ns();
-		if (write_str(ctl, "auto"))
+		if (watch_start(&w, st, "suspended"))
 			break;
-		suspend[n] = wait_status(st, "suspended", s, 0, &res[n]) / 1e6;
-		if (suspend[n] < 0)
+		watch_arm(&w);
+		err = write_str(ctl, "auto");
+		suspend[n] = watch_end(&w, &res[n]);
+		if (err || suspend[n] < 0)
 			break;
-		res[n] /= 1e3;
 		n++;
 	}
+	pin_cpu(-1);
 	if (n < TRIALS)
 		skip("floor", "power/control did not resume or suspend the device");
 	result("floor_resume", resume, n, "ms");
@@ -310,18 +367,22 @@ static void bench_entry(const char *bdf)
 		skip("entry", "no VFIO_DEVICE_FEATURE_LOW_POWER_ENTRY on this kernel");
 		goto out;
 	}
+	pin_cpu(0);
 	for (t = 0; t < TRIALS; t++) {
-		double s;
+		struct watch w;
+		int err;
 
 		usleep(5000);
-		s = now_ns();
-		if (vt_lp_entry(o.d.fd))
+		if (watch_start(&w, o.status, "suspended"))
 			break;
-		lat[n] = wait_status(o.status, "suspended", s, 0, &res[n]) / 1e6;
-		if (lat[n] < 0 || vt_lp_exit(o.d.fd) || !status_is(o.status, "active"))
+		watch_arm(&w);
+		err = vt_lp_entry(o.d.fd);
+		lat[n] = watch_end(&w, &res[n]);
+		if (err || lat[n] < 0 || vt_lp_exit(o.d.fd) || !status_is(o.status, "active"))
 			break;
-		res[n++] /= 1e3;
+		n++;
 	}
+	pin_cpu(-1);
 	if (n < TRIALS)
 		skip("entry", "a trial failed");
 	result("entry_to_suspended", lat, n, "ms");

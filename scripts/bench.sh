@@ -1,16 +1,13 @@
 #!/bin/bash
 # make bench: what the series costs and how fast a device enters low power
 # and wakes.  One static benchmark program (guest/bench.c), one QEMU
-# machine (config/bench-qemu.args: eight e1000e), five kernels:
+# machine (config/bench-qemu.args: eight e1000e), four kernels:
 #   5.10          the base, without the series   } the same config, no debug
 #   5.10+series   the top of the series          } options, one object dir
 #   5.10+series-w the series with its two pm get/put wrappers taken out
 #                 again (config/bench-no-pm-wrapper.diff): a control, run
 #                 only for the overhead loops, that tells what the wrappers
 #                 themselves cost
-#   5.10+series-u the series with 6.12's D3hot sleep in the PCI core
-#                 (config/bench-pci-d3-usleep.diff: usleep_range, not
-#                 msleep): a control, run for the floor, entry and wake
 #   6.12          Debian's prebuilt mainline kernel (as make parity boots it)
 # The overhead loops run twice: timed in ROUNDS alternating TCG boots (their
 # trials pooled), and once per kernel under QEMU -icount (1 vCPU), where
@@ -41,13 +38,12 @@ if [ ! -d "$src" ]; then
 	git -C "$tree" worktree prune
 	git -C "$tree" worktree add -q --detach "$src" base || exit 1
 fi
-# The control kernels: the series with one diff of config/ applied, and the
-# sections of the program they run.
-declare -A diff=([nowrap]=bench-no-pm-wrapper.diff [d3us]=bench-pci-d3-usleep.diff)
-declare -A what=([nowrap]="minus the pm wrappers" [d3us]="with 6.12's D3hot sleep")
+# The control kernel: the series with a diff of config/ applied
+declare -A diff=([nowrap]=bench-no-pm-wrapper.diff)
+declare -A what=([nowrap]="minus the pm wrappers")
 # series last: its tree and headers stay checked out for the program
 kernels=
-for k in base nowrap d3us series; do
+for k in base nowrap series; do
 	rev=$series
 	[ "$k" = base ] && rev=base
 	git -C "$src" checkout -q -f --detach "$rev" || exit 1
@@ -109,9 +105,6 @@ for r in $(seq 1 "$rounds"); do
 		boot "$k-$r" "$out/bzImage-$k" "$out/initramfs.cpio.gz" $sec || rc=1
 	done
 done
-if has d3us; then
-	boot d3us-1 "$out/bzImage-d3us" "$out/initramfs.cpio.gz" floor,entry,wake || rc=1
-fi
 boot mainline "$build/mainline/vmlinuz" "$out/initramfs-ml.cpio.gz" || rc=1
 [ "$rc" = 0 ] || exit 1
 
