@@ -13,6 +13,11 @@ cover=$here/patches/cover-letter.txt
 	{ echo "export: $tree has uncommitted changes; commit them first" >&2; exit 1; }
 n=$(git -C "$tree" rev-list --count base..HEAD)
 [ "$n" -gt 0 ] || { echo "export: no commits on top of base" >&2; exit 1; }
+# the cover letter is from the series' author (format-patch signs it as the
+# committer), whoever runs the export
+GIT_COMMITTER_NAME=$(git -C "$tree" log -1 --format=%an HEAD)
+GIT_COMMITTER_EMAIL=$(git -C "$tree" log -1 --format=%ae HEAD)
+export GIT_COMMITTER_NAME GIT_COMMITTER_EMAIL
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 git -C "$tree" format-patch -q --zero-commit --no-signature --numbered --cover-letter \
