@@ -29,7 +29,7 @@ run() {	# name kernel initrd
 	"$here/scripts/run-qemu.sh" "$2" "$3" "$out/console-$1.log" check 1200 || return 1
 	awk -f "$here/scripts/parse-console.awk" "$out/console-$1.log" | grep -E '^(PASS|FAIL|SKIP) ' >"$out/$1.txt"
 	# the timings the tests print: "# timing: name value unit", averaged
-	awk '$2 == "timing:" { n[$3]++; s[$3] += $4; u[$3] = $5 }
+	awk '{ sub(/\r$/, "") } $2 == "timing:" { n[$3]++; s[$3] += $4; u[$3] = $5 }
 	     END { for (k in n) printf "TIME timing:%s %.1f%s\n", k, s[k] / n[k], u[k] }' \
 		"$out/console-$1.log" >>"$out/$1.txt"
 }
