@@ -10,6 +10,8 @@
 #   make kernel   build the kernel only;  make shell  boot it with a shell
 #   make parity   the same tests on 5.10, 5.10+series and Debian's 6.12
 #   make bench    wrapper overhead, entry/wake latency, scale (build/bench.txt)
+#   make stress   the long random stress and 1000 VM lifecycles on the KASAN
+#                 kernel (SEED=S replays a run)
 #   make deps     install the Debian packages the harness needs
 #   make clean    remove build/ (the download cache stays)
 #
@@ -27,7 +29,7 @@ S       := scripts
 PKGS := build-essential bc bison flex rsync python3 python-is-python3 python3-ply python3-git libelf-dev libssl-dev cpio kmod xz-utils \
 	dpkg-dev git ccache sparse qemu-system-x86 busybox-static debian-archive-keyring
 
-.PHONY: all deps fetch tree export kernel tests demo check parity bench shell clean
+.PHONY: all deps fetch tree export kernel tests demo check parity bench stress shell clean
 
 all: demo
 
@@ -71,6 +73,9 @@ parity: tests
 
 bench: tree
 	@$(S)/bench.sh $(BUILD) $(TREE) $(CACHE)
+
+stress: tests
+	@$(S)/stress.sh $(BUILD) $(TREE)
 
 shell: tests
 	@$(S)/mkinitramfs.sh $(BUILD)/initramfs-shell.cpio.gz $(BUILD)/tests/*

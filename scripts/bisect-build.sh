@@ -18,8 +18,17 @@ if [ -n "$(git -C "$tree" status --porcelain --untracked-files=no)" ]; then
 fi
 branch=$(git -C "$tree" symbolic-ref -q --short HEAD || git -C "$tree" rev-parse HEAD)
 
+# Every Kconfig symbol of tests.config that this commit has is enabled, so
+# that each patch's new code (KUnit tests included) is compiled: building an
+# earlier commit drops the symbols it does not know from .config.
+enable_test_symbols() {
+	cat "$here/config/tests.config" >>"$obj/.config"
+	"${make[@]}" olddefconfig >/dev/null 2>&1
+}
+
 # warnings of drivers/vfio, without line numbers, sorted: one per line
 vfio_warnings() {
+	enable_test_symbols
 	"${make[@]}" W=1 C=2 drivers/vfio/ >"$1.log" 2>&1 || return 1
 	grep -E '(warning|error):' "$1.log" | sed -E 's|^(\.\./)?[^ ]*/(drivers/vfio/[^:]*):[0-9]+(:[0-9]+)?:|\2:|' |
 		sort >"$1.warn"
@@ -37,6 +46,16 @@ for c in $(git -C "$tree" rev-list --reverse "base..$branch"); do
 	if ! vfio_warnings "$logs/$i"; then
 		echo "FAIL bisect:$name  (drivers/vfio does not build)"
 		grep -E 'error' "$logs/$i.log" | head -n 10 | sed 's/^/    /'
+		continue
+	fi
+	lost=
+	for opt in $(grep -hE '^CONFIG_' "$here/config/tests.config"); do
+		sym=${opt%%=*}
+		git -C "$tree" grep -qx "config ${sym#CONFIG_}" -- 'drivers/*Kconfig*' 'lib/*Kconfig*' || continue
+		grep -qxF "$opt" "$obj/.config" || lost="$lost $opt"
+	done
+	if [ -n "$lost" ]; then
+		echo "FAIL bisect:$name  (not compiled:$lost is in Kconfig but not set)"
 		continue
 	fi
 	new=$(comm -13 "$logs/base.warn" "$logs/$i.warn")

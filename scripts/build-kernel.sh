@@ -47,4 +47,7 @@ if [ ! -f "$obj/.config" ] || [ -n "$lost" ] || [ "$sum" != "$(cat "$stamp" 2>/d
 	done
 	echo "$sum" >"$stamp"
 fi
-run_logged "kernel: building bzImage in $obj" "$obj/build.log" "${make[@]}" "$@" bzImage
+# with modules, "modules" also writes Module.symvers for the selftests' module
+targets=bzImage
+grep -qx 'CONFIG_MODULES=y' "$obj/.config" && targets="bzImage modules"
+run_logged "kernel: building $targets in $obj" "$obj/build.log" "${make[@]}" "$@" $targets

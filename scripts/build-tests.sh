@@ -16,6 +16,13 @@ if [ -f "$st/Makefile" ]; then
 	run_logged "tests: building $st" "$obj/selftests.log" \
 		make -C "$st" OUTPUT="$out" KHDR_INCLUDES="$hdr"
 fi
+# the selftests' helper module, built out of the source tree
+if [ -f "$st/pm_disable/Makefile" ] && grep -qx 'CONFIG_MODULES=y' "$obj/.config"; then
+	rm -rf "$obj/selftests-mod" && cp -r "$st/pm_disable" "$obj/selftests-mod"
+	run_logged "tests: building the selftests' module" "$obj/selftests-mod.log" \
+		make -C "$tree" O="$obj" M="$obj/selftests-mod" CC="ccache gcc" modules
+	install -m 755 "$obj"/selftests-mod/*.ko "$out/"
+fi
 run_logged "tests: building the demo program" "$obj/demo.log" \
 	gcc -Wall -Wextra -O2 -static $hdr -o "$out/vfio_lowpower_demo" "$here/guest/demo.c"
 # keep only what runs in the guest: programs and scripts

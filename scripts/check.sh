@@ -31,8 +31,15 @@ echo "== test kernel at the top of the series"
 if "$here/scripts/build-kernel.sh" "$tree" "$obj"; then
 	echo "PASS build:kernel" | record
 	echo "== selftests and guest image"
+	# the stress programs run on the KASAN kernel below (it has the debug
+	# kernel's options too), the rest here
+	stress=
 	if "$here/scripts/build-tests.sh" "$tree" "$obj" "$build/tests" &&
-	   "$here/scripts/mkinitramfs.sh" "$build/initramfs-check.cpio.gz" "$build"/tests/*; then
+	   { [ "${CHECK_KASAN:-1}" != 1 ] ||
+	     stress=$(ls "$build"/tests/vfio_pci_stress_test "$build"/tests/vfio_pci_random_test \
+		      2>/dev/null || true); } &&
+	   "$here/scripts/mkinitramfs.sh" "$build/initramfs-check.cpio.gz" \
+		$(ls "$build"/tests/* | grep -vxF "$stress"); then
 		echo "PASS build:selftests" | record
 		if "$here/scripts/run-qemu.sh" "$obj/arch/x86/boot/bzImage" "$build/initramfs-check.cpio.gz" \
 			"$build/console-check.log" check "${QEMU_TIMEOUT:-1200}"; then
@@ -49,6 +56,31 @@ else
 	{ echo "FAIL build:kernel  (see $obj/build.log)"
 	  grep -E '(error|warning):|undefined reference' "$obj/build.log" | head -n 10 | sed 's/^/    /'
 	} | record
+fi
+
+# The stress programs, on a kernel with generic KASAN as well as the debug
+# options (config/kasan.config): memory errors that SLUB's checks would
+# miss.  Result names get a "kasan:" prefix.  CHECK_KASAN=0 runs them on
+# the debug kernel instead.
+if [ -n "${stress:-}" ]; then
+	echo "== KASAN kernel: the stress tests"
+	kobj=$build/obj-kasan
+	if KERNEL_FRAGMENTS="kernel.config debug.config tests.config kasan.config" \
+		"$here/scripts/build-kernel.sh" "$tree" "$kobj"; then
+		echo "PASS build:kernel-kasan" | record
+		"$here/scripts/mkinitramfs.sh" "$build/initramfs-kasan.cpio.gz" $stress &&
+		if "$here/scripts/run-qemu.sh" "$kobj/arch/x86/boot/bzImage" "$build/initramfs-kasan.cpio.gz" \
+			"$build/console-kasan.log" check "${QEMU_TIMEOUT:-1200}"; then
+			echo "PASS kasan:qemu:boot-and-power-off" | record
+		else
+			fail_step "kasan:qemu:boot-and-power-off  (see $build/console-kasan.log)"
+		fi
+		echo "== results from the KASAN guest console ($build/console-kasan.log)"
+		awk -f "$here/scripts/parse-console.awk" "$build/console-kasan.log" |
+			sed -E 's/^(PASS|FAIL|SKIP) /\1 kasan:/' | record
+	else
+		fail_step "build:kernel-kasan  (see $kobj/build.log)"
+	fi
 fi
 
 pass=$(grep -c '^PASS ' "$results")

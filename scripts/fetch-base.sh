@@ -1,6 +1,7 @@
 #!/bin/bash
 # Fetch the pinned Debian linux-source-5.10 package through a private apt
-# configuration (never the machine's own sources), verify its sha256 and
+# configuration (never the machine's own sources; the mirror is taken from
+# them, see scripts/mirror.sh), verify its sha256 and
 # unpack the kernel source tarball to $1.
 # usage: fetch-base.sh OUTDIR CACHEDIR
 set -euo pipefail
@@ -18,12 +19,13 @@ if [ ! -f "$deb" ]; then
 	apt=$cache/apt
 	mkdir -p "$apt"/lists/partial "$apt"/archives/partial
 	: > "$apt/status"
-	echo "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $BASE_MIRROR $BASE_SUITE main" \
+	mirror=$("$here/scripts/mirror.sh" "$BASE_ARCHIVE")
+	echo "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $mirror $BASE_SUITE main" \
 		> "$apt/sources.list"
 	opts=(-o Dir::Etc::SourceList="$apt/sources.list" -o Dir::Etc::SourceParts=/dev/null
 	      -o Dir::State::Lists="$apt/lists" -o Dir::Cache="$apt" -o Dir::State::Status="$apt/status"
 	      -o Debug::NoLocking=1 -o APT::Sandbox::User=root -q)
-	echo "fetch: apt-get update ($BASE_SUITE, private lists in $apt)"
+	echo "fetch: apt-get update ($BASE_SUITE from $mirror, private lists in $apt)"
 	apt-get "${opts[@]}" update >"$apt/update.log" 2>&1 || { tail -20 "$apt/update.log"; exit 1; }
 	echo "fetch: apt-get download $BASE_PKG=$BASE_VERSION (~120 MB)"
 	(cd "$cache" && apt-get "${opts[@]}" download "$BASE_PKG=$BASE_VERSION") \

@@ -10,7 +10,8 @@ BEGIN {
 		"DEBUG_LOCKS_WARN_ON|suspicious RCU usage|sleeping function called from invalid context|" \
 		"unreferenced object|blocked for more than|soft lockup|KASAN:|UBSAN:|Kernel panic|" \
 		"Unable to change power state|lock held when returning to user space|" \
-		"Unbalanced pm_runtime|Runtime PM usage count underflow"
+		"Unbalanced pm_runtime|Runtime PM usage count underflow|" \
+		"BUG [^ :]+ \\(|Object already free|Redzone overwritten|Poison overwritten"
 	prog = "selftest"
 }
 {

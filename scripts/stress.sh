@@ -1,0 +1,34 @@
+#!/bin/bash
+# make stress: the long stress on the KASAN kernel (config/kasan.config on
+# top of the test kernel's fragments): the seeded random sequence with
+# STRESS_OPS operations (default 50000) and STRESS_LIFECYCLES VM lifecycles
+# (default 1000), plus the four-thread PMCSR race.  SEED=S replays a run;
+# without it a random seed is drawn and printed.  Ends with the tests'
+# "stress:" and "lifecycles:" lines and "N passed, N failed, N skipped".
+# usage: stress.sh BUILD TREE
+set -uo pipefail
+here=$(cd "$(dirname "$0")/.." && pwd)
+build=$1 tree=$2
+seed=${SEED:-$(od -An -N4 -tu4 /dev/urandom | tr -d ' ')}
+ops=${STRESS_OPS:-50000} cycles=${STRESS_LIFECYCLES:-1000}
+kobj=$build/obj-kasan
+log=$build/console-stress.log
+echo "stress: seed $seed, $ops random operations, $cycles VM lifecycles (SEED=$seed replays it)"
+KERNEL_FRAGMENTS="kernel.config debug.config tests.config kasan.config" \
+	"$here/scripts/build-kernel.sh" "$tree" "$kobj" || exit 1
+"$here/scripts/mkinitramfs.sh" "$build/initramfs-stress.cpio.gz" \
+	"$build"/tests/vfio_pci_random_test "$build"/tests/vfio_pci_stress_test || exit 1
+start=$SECONDS
+EXTRA_CMDLINE="vfio_env=VFIO_RANDOM_SEED=$seed,VFIO_RANDOM_OPS=$ops,VFIO_LIFECYCLES=$cycles" \
+	"$here/scripts/run-qemu.sh" "$kobj/arch/x86/boot/bzImage" "$build/initramfs-stress.cpio.gz" \
+	"$log" check "${STRESS_TIMEOUT:-5000}"
+rc=$?
+results=$(awk -f "$here/scripts/parse-console.awk" "$log")
+echo "$results"
+grep -aE '^# (stress|lifecycles|[0-9]+ threads x)' "$log" | sed 's/\r$//'
+echo "stress: guest ran $((SECONDS - start)) s (console: $log)"
+pass=$(grep -c '^PASS ' <<<"$results") fail=$(grep -c '^FAIL ' <<<"$results")
+skip=$(grep -c '^SKIP ' <<<"$results")
+[ "$rc" = 0 ] || fail=$((fail + 1))
+echo "$pass passed, $fail failed, $skip skipped"
+[ "$fail" = 0 ]
