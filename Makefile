@@ -12,6 +12,7 @@
 #   make bench    wrapper overhead, entry/wake latency, scale (build/bench.txt)
 #   make stress   the long random stress and 1000 VM lifecycles on the KASAN
 #                 kernel (SEED=S replays a run)
+#   make cross-ppc64le  drivers/vfio for POWER with VFIO_PCI_NVLINK2 (W=1)
 #   make deps     install the Debian packages the harness needs
 #   make clean    remove build/ (the download cache stays)
 #
@@ -29,7 +30,7 @@ S       := scripts
 PKGS := build-essential bc bison flex rsync python3 python-is-python3 python3-ply python3-git libelf-dev libssl-dev cpio kmod xz-utils \
 	dpkg-dev git ccache sparse qemu-system-x86 busybox-static debian-archive-keyring
 
-.PHONY: all deps fetch tree export kernel tests demo check parity bench stress shell clean
+.PHONY: all deps fetch tree export kernel tests demo check parity bench stress cross-ppc64le shell clean
 
 all: demo
 
@@ -76,6 +77,9 @@ bench: tree
 
 stress: tests
 	@$(S)/stress.sh $(BUILD) $(TREE)
+
+cross-ppc64le: tree
+	@$(S)/cross-ppc64le.sh $(BUILD) $(TREE)
 
 shell: tests
 	@$(S)/mkinitramfs.sh $(BUILD)/initramfs-shell.cpio.gz $(BUILD)/tests/*
