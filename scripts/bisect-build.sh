@@ -26,11 +26,14 @@ enable_test_symbols() {
 	"${make[@]}" olddefconfig >/dev/null 2>&1
 }
 
-# warnings of drivers/vfio, without line numbers, sorted: one per line
+# warnings in the series' files (drivers/vfio, the vfio headers), without
+# line numbers, sorted: one per line.  Warnings of other kernel headers
+# that a file includes are the base kernel's, whichever file includes them.
 vfio_warnings() {
 	enable_test_symbols
 	"${make[@]}" W=1 C=2 drivers/vfio/ >"$1.log" 2>&1 || return 1
-	grep -E '(warning|error):' "$1.log" | sed -E 's|^(\.\./)?[^ ]*/(drivers/vfio/[^:]*):[0-9]+(:[0-9]+)?:|\2:|' |
+	grep -E '(warning|error):' "$1.log" |
+		sed -nE 's|^(\.\./)?[^ ]*/(drivers/vfio/[^:]*\|include/(uapi/)?linux/vfio\.h):[0-9]+(:[0-9]+)?:|\2:|p' |
 		sort >"$1.warn"
 }
 
