@@ -54,7 +54,7 @@ for c in $(git -C "$tree" rev-list --reverse "base..$branch"); do
 	lost=
 	for opt in $(grep -hE '^CONFIG_' "$here/config/tests.config"); do
 		sym=${opt%%=*}
-		git -C "$tree" grep -qx "config ${sym#CONFIG_}" -- 'drivers/*Kconfig*' 'lib/*Kconfig*' || continue
+		git -C "$tree" grep -q -e "^config ${sym#CONFIG_}$" -- 'drivers/*Kconfig*' 'lib/*Kconfig*' || continue
 		grep -qxF "$opt" "$obj/.config" || lost="$lost $opt"
 	done
 	if [ -n "$lost" ]; then
