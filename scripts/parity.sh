@@ -61,7 +61,7 @@ awk -v expected="$here/config/parity-expected" '
 				continue
 			if (c[2] == c[3])
 				agree++
-			else if (t in why && c[2] == "PASS" && c[3] == "FAIL") {
+			else if (t in why && c[2] == "PASS" && (c[3] == "FAIL" || c[3] == "SKIP")) {
 				nexp++; expl = expl "\n  expected: " t " (" why[t] ")"
 			} else {
 				differ++; diff = diff "\n  differs: " t
