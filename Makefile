@@ -13,6 +13,11 @@
 #   make stress   the long random stress and 1000 VM lifecycles on the KASAN
 #                 kernel (SEED=S replays a run)
 #   make cross-ppc64le  drivers/vfio for POWER with VFIO_PCI_NVLINK2 (W=1)
+#   make dkms     the Debian package vfio-lowpower-dkms_<version>_all.deb
+#                 (build/dkms/), from the base's drivers/vfio + patches/
+#   make distro-check  the package on Debian 11's own kernels (bullseye's
+#                 last point release and the newest of bullseye-security):
+#                 install, DKMS build, CRCs, every selftest in QEMU, removal
 #   make deps     install the Debian packages the harness needs
 #   make clean    remove build/ (the download cache stays)
 #
@@ -28,9 +33,11 @@ KERNEL  := $(OBJ)/arch/x86/boot/bzImage
 S       := scripts
 
 PKGS := build-essential bc bison flex rsync python3 python-is-python3 python3-ply python3-git libelf-dev libssl-dev cpio kmod xz-utils \
-	dpkg-dev git ccache sparse qemu-system-x86 busybox-static debian-archive-keyring
+	dpkg-dev git ccache sparse qemu-system-x86 busybox-static debian-archive-keyring \
+	debhelper dh-dkms debootstrap
 
-.PHONY: all deps fetch tree export kernel tests demo check parity bench stress cross-ppc64le shell clean
+.PHONY: all deps fetch tree export kernel tests demo check parity bench stress cross-ppc64le shell clean \
+	dkms distro-check
 
 all: demo
 
@@ -67,7 +74,7 @@ demo: tests
 	@grep -E '^(demo|init): ' $(BUILD)/console-demo.log | grep -v 'init: vfio-lowpower'
 
 check: tree
-	@$(S)/check.sh $(BUILD) $(TREE) $(OBJ)
+	@$(S)/check.sh $(BUILD) $(TREE) $(OBJ) $(CACHE)
 
 parity: tests
 	@$(S)/parity.sh $(BUILD) $(TREE) $(OBJ) $(CACHE)
@@ -80,6 +87,14 @@ stress: tests
 
 cross-ppc64le: tree
 	@$(S)/cross-ppc64le.sh $(BUILD) $(TREE)
+
+dkms: tree
+	@$(S)/deps.sh debhelper dh-dkms dpkg-dev
+	@$(S)/mkdkms.sh $(BUILD) $(TREE)
+
+distro-check: tests dkms
+	@$(S)/deps.sh debootstrap qemu-system-x86 busybox-static
+	@$(S)/distro-check.sh $(BUILD) $(TREE) $(CACHE) $(BUILD)/tests $$(ls $(BUILD)/dkms/*.deb)
 
 shell: tests
 	@$(S)/mkinitramfs.sh $(BUILD)/initramfs-shell.cpio.gz $(BUILD)/tests/*

@@ -1,10 +1,10 @@
 #!/bin/bash
 # make check: every gate and test, one result line each, then the summary
 # line "N passed, N failed, N skipped"; exits non-zero on any failure.
-# usage: check.sh BUILD TREE OBJ
+# usage: check.sh BUILD TREE OBJ CACHE
 set -uo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
-build=$1 tree=$2 obj=$3
+build=$1 tree=$2 obj=$3 cache=$4
 results=$build/results.txt
 : >"$results"
 start=$SECONDS
@@ -80,6 +80,28 @@ if [ -n "${stress:-}" ]; then
 			sed -E 's/^(PASS|FAIL|SKIP) /\1 kasan:/' | record
 	else
 		fail_step "build:kernel-kasan  (see $kobj/build.log)"
+	fi
+fi
+
+# The DKMS package on Debian 11's own kernels (make distro-check): the
+# same selftests, on Debian's kernel images with the modules DKMS built.
+# CHECK_DISTRO=0 leaves it out.
+if [ "${CHECK_DISTRO:-1}" = 1 ] && [ -s "$here/patches/series" ]; then
+	echo "== Debian 11 kernels with the DKMS package (make distro-check)"
+	"$here/scripts/deps.sh" debhelper dh-dkms dpkg-dev debootstrap
+	if deb=$("$here/scripts/mkdkms.sh" "$build" "$tree" | tee /dev/stderr | tail -n 1) &&
+	   [ -f "$deb" ]; then
+		echo "PASS dkms:package  ($(basename "$deb"))" | record
+		if [ -x "$build/tests/vfio_pci_basic_test" ]; then
+			DISTRO_SUMMARY=0 "$here/scripts/distro-check.sh" "$build" "$tree" "$cache" \
+				"$build/tests" "$deb" 2>&1 | tee "$build/distro-check.log" |
+				grep --line-buffered -vE '^(PASS|FAIL|SKIP) |^    '
+			cat "$build/distro/results.txt" | record
+		else
+			fail_step "distro-check  (no selftests in $build/tests)"
+		fi
+	else
+		fail_step "dkms:package  (see $build/dkms/build.log)"
 	fi
 fi
 
