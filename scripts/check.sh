@@ -89,8 +89,11 @@ fi
 if [ "${CHECK_DISTRO:-1}" = 1 ] && [ -s "$here/patches/series" ]; then
 	echo "== Debian 11 kernels with the DKMS package (make distro-check)"
 	"$here/scripts/deps.sh" debhelper dh-dkms dpkg-dev debootstrap
-	if deb=$("$here/scripts/mkdkms.sh" "$build" "$tree" | tee /dev/stderr | tail -n 1) &&
-	   [ -f "$deb" ]; then
+	# (no tee /dev/stderr: when stderr is a file, that truncates it)
+	dkms_out=$("$here/scripts/mkdkms.sh" "$build" "$tree")
+	echo "$dkms_out"
+	deb=$(tail -n 1 <<<"$dkms_out")
+	if [ -f "$deb" ]; then
 		echo "PASS dkms:package  ($(basename "$deb"))" | record
 		if [ -x "$build/tests/vfio_pci_basic_test" ]; then
 			DISTRO_SUMMARY=0 "$here/scripts/distro-check.sh" "$build" "$tree" "$cache" \
