@@ -20,6 +20,8 @@
 # Ends with "N passed, N failed, N skipped".
 # usage: distro-check.sh BUILD TREE CACHE TESTDIR DEB
 set -uo pipefail
+# debootstrap, chroot and mounts need root
+[ "$(id -u)" = 0 ] || exec sudo -E "$0" "$@"
 here=$(cd "$(dirname "$0")/.." && pwd)
 build=$(cd "$1" && pwd) tree=$(cd "$2" && pwd) cache=$3 tests=$(cd "$4" && pwd)
 deb=$(cd "$(dirname "$5")" && pwd)/$(basename "$5")
