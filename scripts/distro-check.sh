@@ -12,7 +12,7 @@
 #   - the CRCs of the symbols the rebuilt modules export, against the
 #     kernel's Module.symvers;
 #   - each kernel boots in the QEMU test machine with the DKMS modules and
-#     Debian's own irqbypass, and runs every selftest of the series; the
+#     Debian's own irqbypass, and runs the selftests of the series (all but the random sequence for now, see the README); the
 #     vfio_pci it loaded must be the DKMS one (srcversion);
 #   - removing the package gives the stock modules back;
 #   - the series applies with git am to the newest linux-source-5.10 and
