@@ -34,7 +34,7 @@ S       := scripts
 
 PKGS := build-essential bc bison flex rsync python3 python-is-python3 python3-ply python3-git libelf-dev libssl-dev cpio kmod xz-utils \
 	dpkg-dev git ccache sparse qemu-system-x86 busybox-static debian-archive-keyring \
-	debhelper dh-dkms debootstrap
+	debhelper dh-dkms debootstrap acpica-tools
 
 .PHONY: all deps fetch tree export kernel tests demo check parity bench stress cross-ppc64le shell clean \
 	dkms distro-check
@@ -98,7 +98,7 @@ distro-check: tests dkms
 
 shell: tests
 	@$(S)/mkinitramfs.sh $(BUILD)/initramfs-shell.cpio.gz $(BUILD)/tests/*
-	@qemu-system-x86_64 $$(grep -v '^#' config/qemu.args) -kernel $(KERNEL) \
+	@qemu-system-x86_64 $$($(S)/qemu-args.sh) -kernel $(KERNEL) \
 		-initrd $(BUILD)/initramfs-shell.cpio.gz -append "$$(cat config/cmdline) vfio_job=shell"
 
 clean:

@@ -6,7 +6,8 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 kernel=$1 initrd=$2 log=$3 job=$4 timeout=${5:-900}
-mapfile -t args < <(grep -v '^#' "${QEMU_MACHINE:-$here/config/qemu.args}" | grep -v '^$')
+args=$("$here/scripts/qemu-args.sh")
+mapfile -t args <<<"$args"
 cmdline="$(cat "$here/config/cmdline") vfio_job=$job ${EXTRA_CMDLINE:-}"
 mkdir -p "$(dirname "$log")"
 echo "qemu: booting $kernel (job $job, timeout ${timeout}s, console log: $log)"
