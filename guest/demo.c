@@ -4,7 +4,9 @@
  * low-power features: unused -> open -> LOW_POWER_ENTRY_WITH_WAKEUP ->
  * suspended -> a config read wakes it and the eventfd fires -> EXIT ->
  * close.  On a kernel without the features it says so and shows the stock
- * behaviour.
+ * behaviour.  It drives a device the platform can power off (D3cold, an
+ * ACPI node with power resources) when there is one, and then shows the
+ * platform's power state too.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -61,11 +63,14 @@ static void sysfs_read(const char *attr, char *buf, size_t len)
 
 static void say(const char *what)
 {
-	char st[32], use[32];
+	char st[32], use[32], pwr[32];
 
 	sysfs_read("power/runtime_status", st, sizeof(st));
 	sysfs_read("power/runtime_usage", use, sizeof(use));
-	printf("demo: [%9.3f ms] %-58s runtime_status=%s usage=%s\n", now_ms(), what, st, use);
+	/* the platform's power state, for a device it can power off */
+	sysfs_read("firmware_node/power_state", pwr, sizeof(pwr));
+	printf("demo: [%9.3f ms] %-58s runtime_status=%s usage=%s%s%s\n", now_ms(), what, st,
+	       use, pwr[0] ? " platform=" : "", pwr);
 	fflush(stdout);
 }
 
@@ -95,9 +100,33 @@ static int feature(int dev, uint32_t flags, void *payload, size_t len)
 	return ioctl(dev, VFIO_DEVICE_FEATURE, f) ? -errno : 0;
 }
 
+/* Can the platform cut @name's power (ACPI _PR3), and is it alone in its group? */
+static int powered_off_alone(const char *name)
+{
+	char path[PATH_MAX];
+	struct dirent *e;
+	int n = 0;
+	DIR *d;
+
+	snprintf(path, sizeof(path),
+		 "/sys/bus/pci/devices/%s/firmware_node/power_resources_D3hot", name);
+	if (access(path, F_OK))
+		return 0;
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/iommu_group/devices", name);
+	d = opendir(path);
+	if (!d)
+		return 0;
+	while ((e = readdir(d)))
+		n += e->d_name[0] != '.';
+	closedir(d);
+	return n == 1;
+}
+
+/* $VFIO_TEST_BDF, else the first device the platform can power off, else the first */
 static int find_device(void)
 {
 	const char *env = getenv("VFIO_TEST_BDF");
+	char first[NAME_MAX + 1] = "";
 	struct dirent *e;
 	DIR *d;
 
@@ -108,12 +137,17 @@ static int find_device(void)
 	d = opendir("/sys/bus/pci/drivers/vfio-pci");
 	if (!d)
 		return -1;
-	while ((e = readdir(d)))
-		if (strchr(e->d_name, ':')) {
+	while ((e = readdir(d))) {
+		if (!strchr(e->d_name, ':'))
+			continue;
+		if (!first[0] || strcmp(e->d_name, first) < 0)
+			snprintf(first, sizeof(first), "%s", e->d_name);
+		if (powered_off_alone(e->d_name) && (!bdf[0] || strcmp(e->d_name, bdf) < 0))
 			snprintf(bdf, sizeof(bdf), "%s", e->d_name);
-			break;
-		}
+	}
 	closedir(d);
+	if (!bdf[0])
+		snprintf(bdf, sizeof(bdf), "%s", first);
 	return bdf[0] ? 0 : -1;
 }
 
@@ -192,6 +226,10 @@ int main(void)
 	snprintf(msg, sizeof(msg), ms >= 0 ? "suspended %.1f ms after the entry" :
 		 "did not suspend within 2 s", ms);
 	say(msg);
+	sysfs_read("firmware_node/power_state", msg, sizeof(msg));
+	if (msg[0])
+		say(strcmp(msg, "D3cold") ? "the platform did not cut the power" :
+		    "the platform cut the device's power (D3cold)");
 
 	ms = now_ms();
 	n = pread(dev, &vendor, sizeof(vendor), ri.offset);
