@@ -22,12 +22,18 @@
  *             readable, and until the read returns
  *   scale     1, 2, 4, 8 devices, a thread each cycling ENTRY_WITH_WAKEUP,
  *             suspended, config read (wake), EXIT for a fixed time
+ *   d3cold    floor, entry and wake again (figures named d3cold_*) on a
+ *             device the platform powers off when suspended (an ACPI node
+ *             with power resources): D3cold instead of D3hot
+ *
+ * The other sections use only devices without platform power control.
  *
  * Built static with the selftests' helpers (vfio_pci_lib.c).
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <poll.h>
 #include <pthread.h>
 #include <sched.h>
@@ -51,6 +57,10 @@
 
 static struct vt_bdf devs[MAX_DEVS];
 static int ndevs;
+/* a device the platform can power off (D3cold), if any */
+static char d3c[VT_BDF_LEN];
+/* prefix of the figures' names (d3cold_ for the d3cold section) */
+static const char *pfx = "";
 
 static double now_ns(void)
 {
@@ -73,16 +83,16 @@ static void result(const char *name, double *v, int n, const char *unit)
 	int i;
 
 	if (!n) {
-		printf("bench: skip %s no samples\n", name);
+		printf("bench: skip %s%s no samples\n", pfx, name);
 		return;
 	}
 	qsort(v, n, sizeof(*v), cmp_double);
 	/* every sample too: the host pools the trials of several boots */
-	printf("bench: samples %s", name);
+	printf("bench: samples %s%s", pfx, name);
 	for (i = 0; i < n; i++)
 		printf(" %.6g", v[i]);
 	printf("\n");
-	printf("bench: result %s %.4g %.4g %.4g %s n=%d\n", name,
+	printf("bench: result %s%s %.4g %.4g %.4g %s n=%d\n", pfx, name,
 	       n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2, v[0], v[n - 1],
 	       unit, n);
 	fflush(stdout);
@@ -90,7 +100,7 @@ static void result(const char *name, double *v, int n, const char *unit)
 
 static void skip(const char *name, const char *why)
 {
-	printf("bench: skip %s %s\n", name, why);
+	printf("bench: skip %s%s %s\n", pfx, name, why);
 	fflush(stdout);
 }
 
@@ -562,6 +572,54 @@ static void bench_scale(void)
 	}
 }
 
+/* The devices: those without platform power control, and one with it */
+static void list_devices(void)
+{
+	struct vt_bdf all[16];
+	char path[PATH_MAX];
+	int i, n = vt_list_devices(all, 16);
+
+	for (i = 0; i < n; i++) {
+		snprintf(path, sizeof(path),
+			 "/sys/bus/pci/devices/%s/firmware_node/power_resources_D3hot", all[i].name);
+		if (!access(path, F_OK)) {
+			if (!d3c[0] && vt_group_size(vt_group_id(all[i].name)) == 1)
+				strcpy(d3c, all[i].name);
+		} else if (ndevs < MAX_DEVS) {
+			devs[ndevs++] = all[i];
+		}
+	}
+}
+
+/* 6. floor, entry and wake on the device the platform powers off */
+static void bench_d3cold(void)
+{
+	char st[16] = "";
+	int i;
+
+	if (!d3c[0]) {
+		skip("d3cold", "no device the platform can power off");
+		return;
+	}
+	/* unused, it must be suspended in D3cold: else the rows are D3hot's */
+	for (i = 0; i < 200; i++) {
+		vt_sysfs_read(d3c, "firmware_node/power_state", st, sizeof(st));
+		if (!strcmp(st, "D3cold"))
+			break;
+		usleep(10000);
+	}
+	if (strcmp(st, "D3cold")) {
+		printf("bench: skip d3cold %s is in %s, not D3cold, while unused\n", d3c, st);
+		return;
+	}
+	printf("bench: info d3cold device %s\n", d3c);
+	pfx = "d3cold_";
+	bench_floor(d3c);
+	bench_entry(d3c);
+	bench_wake(d3c);
+	pfx = "";
+}
+
 static int want(int argc, char **argv, const char *sec)
 {
 	int i;
@@ -580,9 +638,10 @@ int main(int argc, char **argv)
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	uname(&u);
-	ndevs = vt_list_devices(devs, MAX_DEVS);
-	printf("bench: info kernel %s, %d devices bound to vfio-pci, %d trials, %ld cpus\n",
-	       u.release, ndevs, TRIALS, sysconf(_SC_NPROCESSORS_ONLN));
+	list_devices();
+	printf("bench: info kernel %s, %d devices bound to vfio-pci%s%s, %d trials, %ld cpus\n",
+	       u.release, ndevs, d3c[0] ? " and D3cold-capable " : "", d3c, TRIALS,
+	       sysconf(_SC_NPROCESSORS_ONLN));
 	if (!ndevs) {
 		skip("all", "no device bound to vfio-pci");
 		return 1;
@@ -598,6 +657,8 @@ int main(int argc, char **argv)
 		bench_wake(devs[0].name);
 	if (want(argc, argv, "scale"))
 		bench_scale();
+	if (want(argc, argv, "d3cold"))
+		bench_d3cold();
 	printf("bench: info done\n");
 	return 0;
 }
