@@ -17,6 +17,10 @@ OVERHEAD = ("overhead_ioctl_region_info", "overhead_cfg_pread4", "control_group_
 LATENCY = ("floor_resume", "floor_suspend", "entry_to_suspended", "wake_to_eventfd",
            "wake_to_read_return")
 RESOLUTION = ("floor_poll_resolution", "entry_poll_resolution")
+HOT = ("hot_bar_mmap_read", "hot_intx_to_eventfd", "hot_msix_to_eventfd",
+       "hot_ioeventfd_to_device")
+HOT_SHORT = {"hot_bar_mmap_read": "bar-mmap-read", "hot_intx_to_eventfd": "intx",
+             "hot_msix_to_eventfd": "msix", "hot_ioeventfd_to_device": "ioeventfd"}
 # the two modes of a PCI D3hot transition's sleep (see README, "make bench")
 MODE_SPLIT_MS = 11.0
 
@@ -161,6 +165,31 @@ def main():
     else:
         p("  not measured: no kernel reported d3cold figures (see the consoles' skip lines)")
 
+    p("")
+    p("7. Hot paths of a VMM: a BAR0 register read through the mapping; an e1000e")
+    p("interrupt raised by an ICS write through the mapping until its eventfd is")
+    p("readable (INTx, then MSI-X); an ioeventfd write until the register holds it.")
+    p("Guest instructions per event under -icount (the figures of record):")
+    ik = [k for k in ("base", "series", "nowrap") if any(n in icount[k] for n in HOT)]
+    if ik:
+        p(f"{'figure':<28}" + "".join(f" {LABEL[k]:>16}" for k in ik)
+          + "".join(f" {LABEL[k] + ' / 5.10':>22}" for k in ik[1:]))
+        for name in HOT:
+            row = f"{name:<28}" + "".join(f" {med(icount[k], name) or 0:>16.1f}" for k in ik)
+            b = med(icount["base"], name)
+            for k in ik[1:]:
+                v = med(icount[k], name)
+                row += f" {f'{v / b:.3f}x' if v and b else '-':>22}"
+            p(row)
+    else:
+        p("  not measured under -icount")
+    hk = [k for k in ("base", "series", "mainline") if any(n in timed[k] for n in HOT)]
+    if hk:
+        p("   and timed under TCG, ns per event (one boot each: read the ratios only)")
+        p(f"{'figure':<28}" + "".join(f" {LABEL[k]:>24}" for k in hk))
+        for name in HOT:
+            p(f"{name:<28}" + "".join(f" {cell(timed[k].get(name)):>24}" for k in hk))
+
     goals, why = [], []
 
     def goal(label, num, den, limit, higher_is_better=False):
@@ -231,6 +260,13 @@ def main():
                         ("wake_to_read_return", "wake-read")):
         goal(f"d3cold-{short}(5.10+series/6.12<=1.0)", med(s, "d3cold_" + name),
              med(ml, "d3cold_" + name), 1.0)
+    # 7. hot paths: guest instructions of the series against the control
+    # kernel (the series without its pm wrappers) and against 5.10
+    for name in HOT:
+        goal(f"hot-{HOT_SHORT[name]}(5.10+series/5.10+series-w<=1.01,icount)",
+             med(icount["series"], name), med(icount["nowrap"], name), 1.01)
+        goal(f"hot-{HOT_SHORT[name]}(5.10+series/5.10<=1.01,icount)",
+             med(icount["series"], name), med(icount["base"], name), 1.01)
     # 5. scale: per-device cycle rate with 8 devices against 1
     goal("scale(8-devices/1-device>=0.9)", med(s, "scale_8"), med(s, "scale_1"), 0.9,
          higher_is_better=True)

@@ -9,8 +9,9 @@
 #                 only for the overhead loops, that tells what the wrappers
 #                 themselves cost
 #   6.12          Debian's prebuilt mainline kernel (as make parity boots it)
-# The overhead loops run twice: timed in ROUNDS alternating TCG boots (their
-# trials pooled), and once per kernel under QEMU -icount (1 vCPU), where
+# The overhead loops and the hot paths run twice: timed in TCG boots (the
+# overhead loops in ROUNDS alternating boots, their trials pooled), and once
+# per kernel under QEMU -icount (1 vCPU), where
 # guest time counts guest instructions: exact and free of host noise.
 # Everything else runs in one boot each.  The table goes to BUILD/bench.txt,
 # with "bench: <goal> <ratio> <met|missed>" lines at the end
@@ -95,7 +96,8 @@ rc=0
 has() { [[ " $kernels " == *" $1 "* ]]; }
 for k in base series nowrap; do
 	has $k || continue
-	QEMU_MACHINE=$icount_machine boot "icount-$k" "$out/bzImage-$k" "$out/initramfs.cpio.gz" overhead || rc=1
+	QEMU_MACHINE=$icount_machine boot "icount-$k" "$out/bzImage-$k" "$out/initramfs.cpio.gz" \
+		overhead,hotpath || rc=1
 done
 for r in $(seq 1 "$rounds"); do
 	for k in base series nowrap; do

@@ -200,7 +200,7 @@ for k in ${kernels_boot-$kernels}; do
 	# stalled the guest once and once made QEMU 7.2 abort on an assertion
 	# (msix_table_mmio_read); under investigation, see the README
 	MODULES="$(ls "$mods"/*.ko)" "$here/scripts/mkinitramfs.sh" "$out/initramfs-$k.cpio.gz" \
-		$(ls "$tests"/*_test | grep -v "${DISTRO_EXCLUDE:-vfio_pci_random_test}") $extra >/dev/null ||
+		$(ls "$tests"/*_test "$tests"/vfio-pm-status 2>/dev/null | grep -v "${DISTRO_EXCLUDE:-vfio_pci_random_test}") $extra >/dev/null ||
 		{ fail "initramfs:$k"; continue; }
 	log=$out/console-$k.log
 	# the four-thread PMCSR race at a quarter of its writes: 2,000 take

@@ -21,11 +21,17 @@ git -C "$tree" archive base drivers/vfio include/linux/vfio.h include/uapi/linux
 # work tree) would skip every path as outside the current directory
 (cd "$stage/src" && git init -q && while read -r p; do
 	git apply --include='drivers/vfio/*' --include='include/linux/vfio.h' \
-		--include='include/uapi/linux/vfio.h' "$here/patches/$p" ||
+		--include='include/uapi/linux/vfio.h' --include='tools/vfio/*' "$here/patches/$p" ||
 		{ echo "dkms: $p does not apply to the base's drivers/vfio" >&2; exit 1; }
 done <"$here/patches/series" && rm -rf .git)
 grep -q lp_engaged "$stage/src/drivers/vfio/pci/vfio_pci.c" ||
 	{ echo "dkms: the series is not in $stage/src" >&2; exit 1; }
+# the admin's tool (tools/vfio/vfio-pm-status) goes to /usr/sbin, not to
+# the DKMS source
+if [ -f "$stage/src/tools/vfio/vfio-pm-status" ]; then
+	mv "$stage/src/tools/vfio/vfio-pm-status" "$stage/"
+	rm -rf "$stage/src/tools"
+fi
 cp "$here/dkms/Kbuild" "$stage/src/"
 cp -a "$here/dkms/debian" "$here/dkms/dkms.conf.in" "$stage/"
 cat >"$stage/debian/changelog" <<EOF

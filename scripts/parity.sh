@@ -12,7 +12,7 @@ build=$1 tree=$2 obj=$3 cache=$4
 out=$build/parity
 mkdir -p "$out"
 # the test programs and the helper module some of them load
-tests=$(ls "$build"/tests/*_test "$build"/tests/*.ko 2>/dev/null)
+tests=$(ls "$build"/tests/*_test "$build"/tests/*.ko "$build"/tests/vfio-pm-status 2>/dev/null)
 [ -n "$tests" ] || { echo "parity: no test programs in $build/tests" >&2; exit 1; }
 
 # 5.10 without the series: the base commit in a worktree of its own
