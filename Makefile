@@ -69,9 +69,10 @@ tests: kernel
 	@$(S)/build-tests.sh $(TREE) $(OBJ) $(BUILD)/tests
 
 demo: tests
-	@$(S)/mkinitramfs.sh $(BUILD)/initramfs-demo.cpio.gz $(BUILD)/tests/vfio_lowpower_demo
+	@$(S)/mkinitramfs.sh $(BUILD)/initramfs-demo.cpio.gz $(BUILD)/tests/vfio_lowpower_demo \
+		$(wildcard $(BUILD)/tests/vfio-pm-status)
 	@$(S)/run-qemu.sh $(KERNEL) $(BUILD)/initramfs-demo.cpio.gz $(BUILD)/console-demo.log demo 300
-	@grep -E '^(demo|init): ' $(BUILD)/console-demo.log | grep -v 'init: vfio-lowpower'
+	@grep -E '^(demo|init|status): ' $(BUILD)/console-demo.log | grep -v 'init: vfio-lowpower'
 
 check: tree
 	@$(S)/check.sh $(BUILD) $(TREE) $(OBJ) $(CACHE)

@@ -24,8 +24,8 @@ if [ -f "$st/pm_disable/Makefile" ] && grep -qx 'CONFIG_MODULES=y' "$obj/.config
 	install -m 755 "$obj"/selftests-mod/*.ko "$out/"
 fi
 # the admin's tool the series adds (vfio_pci_status_test runs it from here)
-if [ -x "$tree/tools/vfio/vfio-pm-status" ]; then
-	install -m 755 "$tree/tools/vfio/vfio-pm-status" "$out/"
+if [ -f "$tree/tools/vfio/vfio-pm-status.sh" ]; then
+	install -m 755 "$tree/tools/vfio/vfio-pm-status.sh" "$out/vfio-pm-status"
 fi
 run_logged "tests: building the demo program" "$obj/demo.log" \
 	gcc -Wall -Wextra -O2 -static $hdr -o "$out/vfio_lowpower_demo" "$here/guest/demo.c"

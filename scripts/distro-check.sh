@@ -12,7 +12,7 @@
 #   - the CRCs of the symbols the rebuilt modules export, against the
 #     kernel's Module.symvers;
 #   - each kernel boots in the QEMU test machine with the DKMS modules and
-#     Debian's own irqbypass, and runs the selftests of the series (all but the random sequence for now, see the README); the
+#     Debian's own irqbypass, and runs every selftest of the series; the
 #     vfio_pci it loaded must be the DKMS one (srcversion);
 #   - removing the package gives the stock modules back;
 #   - the series applies with git am to the newest linux-source-5.10 and
@@ -196,16 +196,21 @@ for k in ${kernels_boot-$kernels}; do
 	else
 		extra=
 	fi
-	# every selftest but the random sequence, which on Debian's kernels
-	# stalled the guest once and once made QEMU 7.2 abort on an assertion
-	# (msix_table_mmio_read); under investigation, see the README
+	# every selftest (DISTRO_EXCLUDE: a pattern of those to leave out)
 	MODULES="$(ls "$mods"/*.ko)" "$here/scripts/mkinitramfs.sh" "$out/initramfs-$k.cpio.gz" \
-		$(ls "$tests"/*_test "$tests"/vfio-pm-status 2>/dev/null | grep -v "${DISTRO_EXCLUDE:-vfio_pci_random_test}") $extra >/dev/null ||
+		$(ls "$tests"/*_test "$tests"/vfio-pm-status 2>/dev/null |
+		  grep -v "${DISTRO_EXCLUDE:-^$}") $extra >/dev/null ||
 		{ fail "initramfs:$k"; continue; }
 	log=$out/console-$k.log
 	# the four-thread PMCSR race at a quarter of its writes: 2,000 take
 	# five minutes on Debian's kernels (the KASAN kernel runs it in full)
-	if EXTRA_CMDLINE="vfio_env=VFIO_STRESS_LOOPS=${DISTRO_STRESS_LOOPS:-500}" \
+	# One host thread for both vCPUs (TCG_THREAD=single): with a thread
+	# each (MTTCG), QEMU 7.2 itself failed under the random sequence on
+	# Debian's kernels, in 3 of 4 boots of 40 seeds (an assertion in its
+	# MSI-X table read, a segfault of a vCPU thread, a guest whose timers
+	# stopped), and in none of 4 boots single-threaded; see the README.
+	if TCG_THREAD=${DISTRO_TCG_THREAD:-single} \
+		EXTRA_CMDLINE="vfio_env=VFIO_STRESS_LOOPS=${DISTRO_STRESS_LOOPS:-500}" \
 		"$here/scripts/run-qemu.sh" "$root/boot/vmlinuz-$k" "$out/initramfs-$k.cpio.gz" "$log" check \
 		"${QEMU_TIMEOUT:-1200}"; then
 		pass "$k:qemu:boot-and-power-off"

@@ -26,10 +26,10 @@ git -C "$tree" archive base drivers/vfio include/linux/vfio.h include/uapi/linux
 done <"$here/patches/series" && rm -rf .git)
 grep -q lp_engaged "$stage/src/drivers/vfio/pci/vfio_pci.c" ||
 	{ echo "dkms: the series is not in $stage/src" >&2; exit 1; }
-# the admin's tool (tools/vfio/vfio-pm-status) goes to /usr/sbin, not to
-# the DKMS source
-if [ -f "$stage/src/tools/vfio/vfio-pm-status" ]; then
-	mv "$stage/src/tools/vfio/vfio-pm-status" "$stage/"
+# the admin's tool (tools/vfio/vfio-pm-status.sh) goes to /usr/sbin as
+# vfio-pm-status, not to the DKMS source
+if [ -f "$stage/src/tools/vfio/vfio-pm-status.sh" ]; then
+	mv "$stage/src/tools/vfio/vfio-pm-status.sh" "$stage/vfio-pm-status"
 	rm -rf "$stage/src/tools"
 fi
 cp "$here/dkms/Kbuild" "$stage/src/"

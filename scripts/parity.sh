@@ -29,12 +29,17 @@ MODULES="$(ls "$build"/mainline/modules/*.ko)" \
 	"$here/scripts/mkinitramfs.sh" "$out/initramfs-ml.cpio.gz" $tests || exit 1
 
 run() {	# name kernel initrd
-	"$here/scripts/run-qemu.sh" "$2" "$3" "$out/console-$1.log" check 1200 || return 1
+	local rc=0
+	# a guest that fails or hangs still has its results parsed: never the
+	# table of an earlier run
+	rm -f "$out/$1.txt"
+	"$here/scripts/run-qemu.sh" "$2" "$3" "$out/console-$1.log" check 1200 || rc=1
 	awk -f "$here/scripts/parse-console.awk" "$out/console-$1.log" | grep -E '^(PASS|FAIL|SKIP) ' >"$out/$1.txt"
 	# the timings the tests print: "# timing: name value unit", averaged
 	awk '{ sub(/\r$/, "") } $2 == "timing:" { n[$3]++; s[$3] += $4; u[$3] = $5 }
 	     END { for (k in n) printf "TIME timing:%s %.1f%s\n", k, s[k] / n[k], u[k] }' \
 		"$out/console-$1.log" >>"$out/$1.txt"
+	return $rc
 }
 rc=0
 run base "$build/obj-base/arch/x86/boot/bzImage" "$out/initramfs.cpio.gz" || rc=1

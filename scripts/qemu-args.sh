@@ -3,7 +3,7 @@
 # $QEMU_MACHINE (default config/qemu.args) without comments, with
 # @D3COLD_AML@ replaced by the SSDT compiled from config/d3cold.asl
 # (iasl, into $D3COLD_AML, default build/d3cold.aml; rebuilt when the
-# source is newer).
+# source is newer), and TCG_THREAD (below).
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 machine=${QEMU_MACHINE:-$here/config/qemu.args}
@@ -18,4 +18,11 @@ if grep -q '@D3COLD_AML@' "$machine" &&
 		exit 1
 	fi
 fi
-grep -v '^#' "$machine" | grep -v '^$' | sed "s|@D3COLD_AML@|$aml|"
+# TCG_THREAD=single: one host thread runs every vCPU (QEMU's round-robin
+# TCG) instead of a thread each (MTTCG); see make distro-check
+if [ -n "${TCG_THREAD:-}" ]; then
+	grep -v '^#' "$machine" | grep -v '^$' | sed "s|@D3COLD_AML@|$aml|; s|^\(q35.*\),accel=tcg$|\1|"
+	printf -- '-accel\ntcg,thread=%s\n' "$TCG_THREAD"
+else
+	grep -v '^#' "$machine" | grep -v '^$' | sed "s|@D3COLD_AML@|$aml|"
+fi
