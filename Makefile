@@ -33,7 +33,7 @@ KERNEL  := $(OBJ)/arch/x86/boot/bzImage
 S       := scripts
 
 PKGS := build-essential bc bison flex rsync python3 python-is-python3 python3-ply python3-git libelf-dev libssl-dev cpio kmod xz-utils \
-	dpkg-dev git ccache sparse qemu-system-x86 busybox-static debian-archive-keyring \
+	dpkg-dev git ccache sparse busybox-static debian-archive-keyring \
 	debhelper dh-dkms debootstrap acpica-tools
 
 .PHONY: all deps fetch tree export kernel tests demo check parity bench stress cross-ppc64le shell clean \
@@ -94,12 +94,12 @@ dkms: tree
 	@$(S)/mkdkms.sh $(BUILD) $(TREE)
 
 distro-check: tests dkms
-	@$(S)/deps.sh debootstrap qemu-system-x86 busybox-static
+	@$(S)/deps.sh debootstrap busybox-static
 	@$(S)/distro-check.sh $(BUILD) $(TREE) $(CACHE) $(BUILD)/tests $$(ls $(BUILD)/dkms/*.deb)
 
 shell: tests
 	@$(S)/mkinitramfs.sh $(BUILD)/initramfs-shell.cpio.gz $(BUILD)/tests/*
-	@qemu-system-x86_64 $$($(S)/qemu-args.sh) -kernel $(KERNEL) \
+	@$(S)/qemu.sh $$($(S)/qemu-args.sh) -kernel $(KERNEL) \
 		-initrd $(BUILD)/initramfs-shell.cpio.gz -append "$$(cat config/cmdline) vfio_job=shell"
 
 clean:

@@ -11,9 +11,11 @@ mapfile -t args <<<"$args"
 cmdline="$(cat "$here/config/cmdline") vfio_job=$job ${EXTRA_CMDLINE:-}"
 mkdir -p "$(dirname "$log")"
 echo "qemu: booting $kernel (job $job, timeout ${timeout}s, console log: $log)"
+# the test machine's QEMU (config/qemu.env): fetched now, not inside the timeout
+[ -n "${QEMU_BIN:-}" ] || "$here/scripts/fetch-qemu.sh" "${CACHE:-$HOME/.cache/vfio-lowpower}" >/dev/null
 start=$SECONDS
 set +e
-timeout -k 5 "$timeout" qemu-system-x86_64 "${args[@]}" -kernel "$kernel" -initrd "$initrd" \
+timeout -k 5 "$timeout" "$here/scripts/qemu.sh" "${args[@]}" -kernel "$kernel" -initrd "$initrd" \
 	-append "$cmdline" </dev/null >"$log" 2>&1
 rc=$?
 set -e
