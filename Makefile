@@ -8,6 +8,8 @@
 #   make tree     the kernel git tree: base commit + patches/ (git am)
 #   make export   write patches/ back from the tree's commits
 #   make kernel   build the kernel only;  make shell  boot it with a shell
+#   make lint     clang W=1 and coccicheck of drivers/vfio: nothing beyond
+#                 the base's (part of make check)
 #   make parity   the same tests on 5.10, 5.10+series and Debian's 6.12
 #   make bench    wrapper overhead, entry/wake latency, scale (build/bench.txt)
 #   make stress   the long random stress and 1000 VM lifecycles on the KASAN
@@ -34,9 +36,9 @@ S       := scripts
 
 PKGS := build-essential bc bison flex rsync python3 python-is-python3 python3-ply python3-git libelf-dev libssl-dev cpio kmod xz-utils \
 	dpkg-dev git ccache sparse busybox-static debian-archive-keyring \
-	debhelper dh-dkms debootstrap acpica-tools
+	debhelper dh-dkms debootstrap acpica-tools clang lld llvm coccinelle
 
-.PHONY: all deps fetch tree export kernel tests demo check parity bench stress cross-ppc64le shell clean \
+.PHONY: all deps fetch tree export kernel tests demo check lint parity bench stress cross-ppc64le shell clean \
 	dkms distro-check
 
 all: demo
@@ -76,6 +78,10 @@ demo: tests
 
 check: tree
 	@$(S)/check.sh $(BUILD) $(TREE) $(OBJ) $(CACHE)
+
+lint: tree
+	@$(S)/deps.sh clang lld llvm coccinelle
+	@$(S)/lint.sh $(TREE) $(BUILD)/obj-clang
 
 parity: tests
 	@$(S)/parity.sh $(BUILD) $(TREE) $(OBJ) $(CACHE)

@@ -8,6 +8,13 @@
  * state (config space, BARs, MSI-X, registers) as in a power cut; _ON
  * releases it.  The devices below name the resource in _PR0 and _PR3,
  * which makes D3cold a state they can reach.
+ *
+ * QEMU 10 (not 7.2) describes the root ports itself (\_SB.PCI0.S13
+ * for 00:02.3, with a child S00 for the device behind it), so these
+ * nodes repeat an _ADR of the DSDT.  Of two nodes with one _ADR, Linux
+ * takes a node with _STA over one without (acpi_find_child_device()),
+ * so each root port here has a _STA: the PCI devices get these nodes as
+ * their ACPI companions, with the power resources, on any QEMU.
  */
 DefinitionBlock ("", "SSDT", 2, "VFIOLP", "D3COLD", 1)
 {
@@ -18,6 +25,7 @@ DefinitionBlock ("", "SSDT", 2, "VFIOLP", "D3COLD", 1)
 		Device (RP4)
 		{
 			Name (_ADR, 0x00020003)
+			Name (_STA, 0x0F)
 			OperationRegion (BRCT, PCI_Config, 0x3E, 0x02)
 			Field (BRCT, WordAcc, NoLock, Preserve)
 			{
@@ -42,6 +50,7 @@ DefinitionBlock ("", "SSDT", 2, "VFIOLP", "D3COLD", 1)
 		Device (RP5)
 		{
 			Name (_ADR, 0x00020004)
+			Name (_STA, 0x0F)
 			OperationRegion (BRCT, PCI_Config, 0x3E, 0x02)
 			Field (BRCT, WordAcc, NoLock, Preserve)
 			{

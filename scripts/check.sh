@@ -25,6 +25,12 @@ if [ -s "$here/patches/series" ]; then
 		echo "== each patch builds (W=1, sparse over drivers/vfio, whole kernel)"
 		"$here/scripts/bisect-build.sh" "$tree" "$obj" | record
 	fi
+	# what a build robot reports: clang W=1 and coccicheck over
+	# drivers/vfio, the base against the top (CHECK_LINT=0 leaves it out)
+	if [ "${CHECK_LINT:-1}" = 1 ]; then
+		echo "== clang W=1 and coccicheck of drivers/vfio (make lint)"
+		"$here/scripts/lint.sh" "$tree" "$build/obj-clang" | record
+	fi
 fi
 
 echo "== test kernel at the top of the series"

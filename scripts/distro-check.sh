@@ -204,11 +204,7 @@ for k in ${kernels_boot-$kernels}; do
 	log=$out/console-$k.log
 	# the four-thread PMCSR race at a quarter of its writes: 2,000 take
 	# five minutes on Debian's kernels (the KASAN kernel runs it in full)
-	# One host thread for both vCPUs (TCG_THREAD=single): with a thread
-	# each (MTTCG), QEMU 7.2 itself failed under the random sequence on
-	# Debian's kernels, in 3 of 4 boots of 40 seeds (an assertion in its
-	# MSI-X table read, a segfault of a vCPU thread, a guest whose timers
-	# stopped), and in none of 4 boots single-threaded; see the README.
+	# One host thread for both vCPUs, as every guest (scripts/qemu-args.sh)
 	if TCG_THREAD=${DISTRO_TCG_THREAD:-single} \
 		EXTRA_CMDLINE="vfio_env=VFIO_STRESS_LOOPS=${DISTRO_STRESS_LOOPS:-500}" \
 		"$here/scripts/run-qemu.sh" "$root/boot/vmlinuz-$k" "$out/initramfs-$k.cpio.gz" "$log" check \
