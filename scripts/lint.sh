@@ -46,10 +46,12 @@ clang_warnings() {
 }
 
 # one line per coccicheck report, without line numbers, sorted
+# (M= is absolute: with O=, coccicheck runs in the object directory)
 cocci_reports() {
-	"${make[@]}" coccicheck MODE=report M=drivers/vfio >"$1.log" 2>&1 || return 1
-	grep -E '^(\./)?drivers/vfio/' "$1.log" |
-		sed -E 's|^(\./)?||; s|:[0-9]+:[0-9]+-[0-9]+:|:|; s|line [0-9]+|line N|g' |
+	"${make[@]}" J="$(nproc)" coccicheck MODE=report M="$tree/drivers/vfio" >"$1.log" 2>&1 ||
+		return 1
+	grep -E "^$tree/drivers/vfio/" "$1.log" |
+		sed -E "s|^$tree/||; s|:[0-9]+:[0-9]+-[0-9]+:|:|; s|line [0-9]+|line N|g" |
 		sort >"$1.warn"
 }
 
