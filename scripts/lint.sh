@@ -63,7 +63,7 @@ compare() {
 		echo "FAIL lint:$1  (reports the base does not have; log: $4)"
 		echo "$new" | head -n 10 | sed 's/^/    /'
 	else
-		echo "PASS lint:$1  ($(wc -l <"$3") report(s), as many as the base's $(wc -l <"$2"))"
+		echo "PASS lint:$1  ($(wc -l <"$3") report(s), none the base does not have (it has $(wc -l <"$2")))"
 	fi
 }
 
