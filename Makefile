@@ -36,7 +36,7 @@ S       := scripts
 
 PKGS := build-essential bc bison flex rsync python3 python-is-python3 python3-ply python3-git libelf-dev libssl-dev cpio kmod xz-utils \
 	dpkg-dev git ccache sparse busybox-static debian-archive-keyring \
-	debhelper dh-dkms debootstrap acpica-tools clang lld llvm coccinelle
+	debhelper dh-dkms debootstrap acpica-tools clang lld llvm coccinelle ovmf sbsigntool
 
 .PHONY: all deps fetch tree export kernel tests demo check lint parity bench stress cross-ppc64le shell clean \
 	dkms distro-check
@@ -100,7 +100,7 @@ dkms: tree
 	@$(S)/mkdkms.sh $(BUILD) $(TREE)
 
 distro-check: tests dkms
-	@$(S)/deps.sh debootstrap busybox-static
+	@$(S)/deps.sh debootstrap busybox-static ovmf sbsigntool
 	@$(S)/distro-check.sh $(BUILD) $(TREE) $(CACHE) $(BUILD)/tests $$(ls $(BUILD)/dkms/*.deb)
 
 shell: tests

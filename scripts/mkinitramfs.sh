@@ -1,7 +1,8 @@
 #!/bin/bash
 # Build a gzip'd cpio initramfs: busybox-static, guest/init, and the given
 # test programs and scripts (copied to /tests), plus kernel modules (to
-# /lib/modules) when MODULES names some.
+# /lib/modules) when MODULES names some, and the tree EXTRA_ROOT (a
+# directory) when given.
 # usage: mkinitramfs.sh OUT.cpio.gz FILE...
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
@@ -21,6 +22,7 @@ done
 for m in ${MODULES:-}; do
 	cp "$m" "$root/lib/modules/"
 done
+[ -z "${EXTRA_ROOT:-}" ] || cp -a "$EXTRA_ROOT/." "$root/"
 mkdir -p "$(dirname "$out")"
 (cd "$root" && find . | cpio -o -H newc --quiet | gzip -1) >"$out.tmp"
 mv "$out.tmp" "$out"

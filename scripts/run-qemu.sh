@@ -1,16 +1,30 @@
 #!/bin/bash
 # Boot KERNEL with INITRD in the QEMU machine of config/qemu.args (or of
 # the file $QEMU_MACHINE), console to LOG.  A guest that does not power off within TIMEOUT seconds is killed
-# and reported.
+# and reported.  SECURE_BOOT=1: UEFI firmware with Secure Boot on
+# (config/secureboot.env; KERNEL must be signed by its db key), a fresh
+# copy of its variable store beside LOG.
 # usage: run-qemu.sh KERNEL INITRD LOG JOB [TIMEOUT]
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 kernel=$1 initrd=$2 log=$3 job=$4 timeout=${5:-900}
 args=$("$here/scripts/qemu-args.sh")
 mapfile -t args <<<"$args"
+if [ "${SECURE_BOOT:-0}" = 1 ]; then
+	. "$here/config/secureboot.env"
+	for f in "$OVMF_CODE" "$OVMF_VARS"; do
+		[ -r "$f" ] || { echo "FAILED: qemu: no $f (Debian package ovmf)" >&2; exit 1; }
+	done
+	vars=${3%.log}.vars.fd
+	mkdir -p "$(dirname "$vars")" && cp "$OVMF_VARS" "$vars"
+	# the firmware's variables are written only from SMM: q35 with SMM on
+	args=("${args[@]/#q35/q35,smm=on}" -global driver=cfi.pflash01,property=secure,value=on
+		-drive "if=pflash,format=raw,unit=0,readonly=on,file=$OVMF_CODE"
+		-drive "if=pflash,format=raw,unit=1,file=$vars")
+fi
 cmdline="$(cat "$here/config/cmdline") vfio_job=$job ${EXTRA_CMDLINE:-}"
 mkdir -p "$(dirname "$log")"
-echo "qemu: booting $kernel (job $job, timeout ${timeout}s, console log: $log)"
+echo "qemu: booting $kernel (job $job,$([ "${SECURE_BOOT:-0}" != 1 ] || echo " Secure Boot,") timeout ${timeout}s, console log: $log)"
 # the test machine's QEMU (config/qemu.env): fetched now, not inside the timeout
 [ -n "${QEMU_BIN:-}" ] || "$here/scripts/fetch-qemu.sh" "${CACHE:-$HOME/.cache/vfio-lowpower}" >/dev/null
 start=$SECONDS
