@@ -37,13 +37,14 @@ echo "== test kernel at the top of the series"
 if "$here/scripts/build-kernel.sh" "$tree" "$obj"; then
 	echo "PASS build:kernel" | record
 	echo "== selftests and guest image"
-	# the stress programs run on the KASAN kernel below (it has the debug
-	# kernel's options too), the rest here
+	# the stress programs and the fail-nth one run on the KASAN kernel
+	# below (it has the debug kernel's options and fault injection), the
+	# rest here
 	stress=
 	if "$here/scripts/build-tests.sh" "$tree" "$obj" "$build/tests" &&
 	   { [ "${CHECK_KASAN:-1}" != 1 ] ||
 	     stress=$(ls "$build"/tests/vfio_pci_stress_test "$build"/tests/vfio_pci_random_test \
-		      2>/dev/null || true); } &&
+		      "$build"/tests/vfio_pci_fail_nth_test 2>/dev/null || true); } &&
 	   "$here/scripts/mkinitramfs.sh" "$build/initramfs-check.cpio.gz" \
 		$(ls "$build"/tests/* | grep -vxF "$stress"); then
 		echo "PASS build:selftests" | record
@@ -66,16 +67,20 @@ fi
 
 # The stress programs, on a kernel with generic KASAN as well as the debug
 # options (config/kasan.config): memory errors that SLUB's checks would
-# miss.  Result names get a "kasan:" prefix.  CHECK_KASAN=0 runs them on
+# miss; and the fail-nth program, which needs that kernel's fault
+# injection.  Result names get a "kasan:" prefix.  CHECK_KASAN=0 runs them on
 # the debug kernel instead.
 if [ -n "${stress:-}" ]; then
-	echo "== KASAN kernel: the stress tests"
+	echo "== KASAN kernel: the stress tests and fail-nth"
 	kobj=$build/obj-kasan
 	if KERNEL_FRAGMENTS="kernel.config debug.config tests.config kasan.config" \
 		"$here/scripts/build-kernel.sh" "$tree" "$kobj"; then
 		echo "PASS build:kernel-kasan" | record
 		"$here/scripts/mkinitramfs.sh" "$build/initramfs-kasan.cpio.gz" $stress &&
-		if "$here/scripts/run-qemu.sh" "$kobj/arch/x86/boot/bzImage" "$build/initramfs-kasan.cpio.gz" \
+		# slub_debug: SLUB_DEBUG_ON's checks, and failslab's mark on every
+		# cache but ACPICA's (vfio_pci_fail_nth_test says why)
+		if EXTRA_CMDLINE="slub_debug=FZPUA;FZPU,Acpi-*" \
+			"$here/scripts/run-qemu.sh" "$kobj/arch/x86/boot/bzImage" "$build/initramfs-kasan.cpio.gz" \
 			"$build/console-kasan.log" check "${QEMU_TIMEOUT:-1200}"; then
 			echo "PASS kasan:qemu:boot-and-power-off" | record
 		else
