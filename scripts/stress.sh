@@ -2,7 +2,8 @@
 # make stress: the long stress on the KASAN kernel (config/kasan.config on
 # top of the test kernel's fragments): the seeded random sequence with
 # STRESS_OPS operations (default 50000) and STRESS_LIFECYCLES VM lifecycles
-# (default 1000), plus the four-thread PMCSR race.  SEED=S replays a run;
+# (default 1000), plus the four-thread PMCSR race, and every scenario of
+# the fail-nth program (make check leaves its slowest out).  SEED=S replays a run;
 # without it a random seed is drawn and printed.  Ends with the tests'
 # "stress:" and "lifecycles:" lines and "N passed, N failed, N skipped".
 # usage: stress.sh BUILD TREE
@@ -17,15 +18,16 @@ echo "stress: seed $seed, $ops random operations, $cycles VM lifecycles (SEED=$s
 KERNEL_FRAGMENTS="kernel.config debug.config tests.config kasan.config" \
 	"$here/scripts/build-kernel.sh" "$tree" "$kobj" || exit 1
 "$here/scripts/mkinitramfs.sh" "$build/initramfs-stress.cpio.gz" \
-	"$build"/tests/vfio_pci_random_test "$build"/tests/vfio_pci_stress_test || exit 1
+	"$build"/tests/vfio_pci_random_test "$build"/tests/vfio_pci_stress_test \
+	$(ls "$build"/tests/vfio_pci_fail_nth_test 2>/dev/null) || exit 1
 start=$SECONDS
-EXTRA_CMDLINE="vfio_env=VFIO_RANDOM_SEED=$seed,VFIO_RANDOM_OPS=$ops,VFIO_LIFECYCLES=$cycles" \
+EXTRA_CMDLINE="slub_debug=FZPUA;FZPU,Acpi-* vfio_env=VFIO_RANDOM_SEED=$seed,VFIO_RANDOM_OPS=$ops,VFIO_LIFECYCLES=$cycles" \
 	"$here/scripts/run-qemu.sh" "$kobj/arch/x86/boot/bzImage" "$build/initramfs-stress.cpio.gz" \
 	"$log" check "${STRESS_TIMEOUT:-5000}"
 rc=$?
 results=$(awk -f "$here/scripts/parse-console.awk" "$log")
 echo "$results"
-grep -aE '^# (stress|lifecycles|[0-9]+ threads x)' "$log" | sed 's/\r$//'
+grep -aE '^# (stress|lifecycles|[0-9]+ threads x|[a-z_]+: [0-9]+ allocations failed)' "$log" | sed 's/\r$//'
 echo "stress: guest ran $((SECONDS - start)) s (console: $log)"
 pass=$(grep -c '^PASS ' <<<"$results") fail=$(grep -c '^FAIL ' <<<"$results")
 skip=$(grep -c '^SKIP ' <<<"$results")
