@@ -36,7 +36,7 @@ S       := scripts
 
 PKGS := build-essential bc bison flex rsync python3 python-is-python3 python3-ply python3-git libelf-dev libssl-dev cpio kmod xz-utils \
 	dpkg-dev git ccache sparse busybox-static debian-archive-keyring \
-	debhelper dh-dkms debootstrap acpica-tools clang lld llvm coccinelle ovmf sbsigntool
+	debhelper dh-dkms debootstrap acpica-tools clang lld llvm coccinelle ocaml-nox ovmf sbsigntool
 
 .PHONY: all deps fetch tree export kernel tests demo check lint parity bench stress cross-ppc64le shell clean \
 	dkms distro-check
@@ -80,7 +80,7 @@ check: tree
 	@$(S)/check.sh $(BUILD) $(TREE) $(OBJ) $(CACHE)
 
 lint: tree
-	@$(S)/deps.sh clang lld llvm coccinelle
+	@$(S)/deps.sh clang lld llvm coccinelle ocaml-nox
 	@$(S)/lint.sh $(TREE) $(BUILD)/obj-clang
 
 parity: tests
