@@ -74,6 +74,7 @@ demo: tests
 	@$(S)/mkinitramfs.sh $(BUILD)/initramfs-demo.cpio.gz $(BUILD)/tests/vfio_lowpower_demo \
 		$(wildcard $(BUILD)/tests/vfio-pm-status)
 	@$(S)/run-qemu.sh $(KERNEL) $(BUILD)/initramfs-demo.cpio.gz $(BUILD)/console-demo.log demo 300
+	@bash -c '. $(S)/lib.sh && stamp_output $(BUILD)/console-demo.log "make demo"'
 	@grep -E '^(demo|init|status): ' $(BUILD)/console-demo.log | grep -v 'init: vfio-lowpower'
 
 check: tree

@@ -111,4 +111,5 @@ boot mainline "$build/mainline/vmlinuz" "$out/initramfs-ml.cpio.gz" || rc=1
 [ "$rc" = 0 ] || exit 1
 
 python3 "$here/scripts/bench-report.py" "$out" "$rounds" | tee "$build/bench.txt"
+stamp_output "$build/bench.txt" "make bench"	# for make docs
 echo "bench: table in $build/bench.txt, console logs in $out/console-*.log ($((SECONDS - start)) s)"

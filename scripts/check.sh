@@ -121,6 +121,7 @@ if [ "${CHECK_DISTRO:-1}" = 1 ] && [ -s "$here/patches/series" ]; then
 	fi
 fi
 
+. "$here/scripts/lib.sh" && stamp_output "$results" "make check"	# results.txt complete; for make docs
 pass=$(grep -c '^PASS ' "$results")
 fail=$(grep -c '^FAIL ' "$results")
 skip=$(grep -c '^SKIP ' "$results")

@@ -30,3 +30,29 @@ wait_for() {
 	done
 	! kill -0 "$1" 2>/dev/null
 }
+
+# stamp_output FILE CMD: record what produced a measurement, in FILE.meta
+# (read by scripts/docs.sh for docs/measured/): the date, the project's
+# commit (and whether tracked files had uncommitted changes), the number
+# of patches in patches/series, the command with the knobs set in the
+# environment, and how long the calling script had run.  Never fails.
+stamp_output() {
+	local file=$1 cmd=$2 top commit patches knobs= v
+	top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+	commit=$(git -C "$top" rev-parse --short HEAD 2>/dev/null) || commit="not recorded"
+	if [ -n "$(git -C "$top" status --porcelain --untracked-files=no 2>/dev/null)" ]; then
+		commit="$commit (with uncommitted changes)"
+	fi
+	patches=$(grep -c . "$top/patches/series" 2>/dev/null)
+	for v in KSRC CHECK_LINT CHECK_KASAN CHECK_DISTRO DISTRO_SECURE_BOOT DISTRO_STRESS_LOOPS \
+		 QEMU_BIN QEMU_TIMEOUT TCG_THREAD DISTRO_TCG_THREAD ROUNDS; do
+		[ -n "${!v:-}" ] && knobs="$knobs$v=${!v} "
+	done
+	{ echo "date: $(date -u '+%Y-%m-%d %H:%M:%S UTC')"
+	  echo "commit: $commit"
+	  echo "patches: ${patches:-0}"
+	  echo "command: $knobs$cmd"
+	  echo "elapsed: ${SECONDS:-0} s"
+	} >"$file.meta" 2>/dev/null || true
+	return 0
+}

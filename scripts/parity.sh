@@ -76,5 +76,6 @@ awk -v expected="$here/config/parity-expected" '
 		if (diff != "") print diff
 		printf "parity: %d agree, %d differ, %d expected\n", agree, differ, nexp
 	}' "$out/base.txt" "$out/series.txt" "$out/mainline.txt" | tee "$build/parity.txt"
+. "$here/scripts/lib.sh" && stamp_output "$build/parity.txt" "make parity"	# for make docs
 grep -q ', 0 differ, [0-9]* expected$' "$build/parity.txt" || rc=1
 exit $rc
