@@ -20,6 +20,9 @@
 #   make distro-check  the package on Debian 11's own kernels (bullseye's
 #                 last point release and the newest of bullseye-security):
 #                 install, DKMS build, CRCs, every selftest in QEMU, removal
+#   make docs     docs/measured/ from the last runs' output in build/
+#                 (make check, parity, bench, demo), then the docs' links
+#                 checked; builds and runs nothing
 #   make deps     install the Debian packages the harness needs
 #   make clean    remove build/ (the download cache stays)
 #
@@ -39,7 +42,7 @@ PKGS := build-essential bc bison flex rsync python3 python-is-python3 python3-pl
 	debhelper dh-dkms debootstrap acpica-tools clang lld llvm coccinelle ocaml-nox ovmf sbsigntool
 
 .PHONY: all deps fetch tree export kernel tests demo check lint parity bench stress cross-ppc64le shell clean \
-	dkms distro-check
+	dkms distro-check docs
 
 all: demo
 
@@ -103,6 +106,11 @@ dkms: tree
 distro-check: tests dkms
 	@$(S)/deps.sh debootstrap busybox-static ovmf sbsigntool
 	@$(S)/distro-check.sh $(BUILD) $(TREE) $(CACHE) $(BUILD)/tests $$(ls $(BUILD)/dkms/*.deb)
+
+# no prerequisites: it only reads $(BUILD)'s results
+docs:
+	@$(S)/docs.sh $(BUILD)
+	@$(S)/check-links.sh
 
 shell: tests
 	@$(S)/mkinitramfs.sh $(BUILD)/initramfs-shell.cpio.gz $(BUILD)/tests/*
