@@ -10,7 +10,7 @@ kver=$1 mod=$2
 key=/var/lib/dkms/mok.key
 cert=/var/lib/dkms/mok.pub
 if [ ! -r "$key" ] || [ ! -r "$cert" ]; then
-	echo "sign-module: no signing key: $key and $cert (README, Secure Boot)" >&2
+	echo "sign-module: no signing key: $key and $cert (docs/debian11.md, "Secure Boot hosts")" >&2
 	exit 1
 fi
 # the kernel's sign-file (linux-headers, from linux-kbuild) and hash

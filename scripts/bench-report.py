@@ -21,7 +21,7 @@ HOT = ("hot_bar_mmap_read", "hot_intx_to_eventfd", "hot_msix_to_eventfd",
        "hot_ioeventfd_to_device")
 HOT_SHORT = {"hot_bar_mmap_read": "bar-mmap-read", "hot_intx_to_eventfd": "intx",
              "hot_msix_to_eventfd": "msix", "hot_ioeventfd_to_device": "ioeventfd"}
-# the two modes of a PCI D3hot transition's sleep (see README, "make bench")
+# the two modes of a PCI D3hot transition's sleep (see docs/benchmarks.md, "Entry")
 MODE_SPLIT_MS = 11.0
 
 

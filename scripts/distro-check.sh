@@ -13,7 +13,8 @@
 #     kernel's Module.symvers;
 #   - a Secure Boot host (DISTRO_SECURE_BOOT=0 leaves it out): for the
 #     newest kernel, DKMS not signing builds nothing and says why; the
-#     README's signing steps; a key the firmware trusts: signed, installed;
+#     signing steps of docs/debian11.md; a key the firmware trusts:
+#     signed, installed;
 #     installing the package there without signing keeps every kernel's
 #     own vfio;
 #   - the older kernel boots in the QEMU test machine with the DKMS modules
@@ -238,7 +239,7 @@ if [ -n "$sb_on" ]; then
 	in_root dkms remove "vfio-lowpower/$ver" -k "$new_k" >"$sb/remove.log" 2>&1
 	in_root /etc/kernel/postinst.d/dkms "$new_k" >"$sb/update-unsigned.log" 2>&1
 	sb_case "kernel-update-unsigned:$new_k" "$sb/update-unsigned.log" "$new_k"
-	# b. the README's steps: the tools, a key, DKMS's sign_tool; until
+	# b. docs/debian11.md's steps: the tools, a key, DKMS's sign_tool; until
 	#    the key is enrolled nothing is built
 	root_apt "apt-get install openssl mokutil" "$sb/apt-tools.log" install --no-install-recommends openssl mokutil
 	in_root sh -c 'openssl req -new -x509 -nodes -days 36500 -subj "/CN=$(hostname) DKMS module signing key" \

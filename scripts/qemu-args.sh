@@ -23,7 +23,7 @@ fi
 # MTTCG, QEMU 10 stopped delivering a halted vCPU's LAPIC timer (the
 # guest's RCU stalls on CPU 1, idle in HLT; the KASAN guest's soft
 # lockup waiting on CPU 1), and QEMU 7.2 failed on Debian's kernels
-# (README, "What does not work yet").
+# (docs/known-gaps.md).
 TCG_THREAD=${TCG_THREAD:-single}
 if [ "$TCG_THREAD" != multi ]; then
 	grep -v '^#' "$machine" | grep -v '^$' | sed "s|@D3COLD_AML@|$aml|; s|^\(q35.*\),accel=tcg$|\1|"
