@@ -7,8 +7,10 @@
 #   bench.md   BUILD/bench.txt (make bench)
 #   demo.md    BUILD/console-demo.log (make demo), the lines make demo prints
 # Each page names the date, the commit and the command of its measurement,
-# from FILE.meta (stamp_output in scripts/lib.sh) when the run wrote one;
-# otherwise from the file's mtime, with the commit "not recorded".  An
+# from FILE.meta (stamp_output in scripts/lib.sh) when the run wrote one
+# and FILE is not newer (a later run that stopped half-way rewrote FILE
+# but wrote no .meta); otherwise from the file's mtime, with the commit
+# "not recorded".  An
 # input that is missing leaves its page as it is.  Builds and runs nothing.
 # usage: docs.sh [BUILD [OUTDIR]]   (defaults: build, docs/measured)
 set -uo pipefail
@@ -26,7 +28,7 @@ meta() {	# FILE KEY: the value of KEY in FILE.meta, empty if none
 # header SRC COMMAND TITLE DOCPAGE: the top of a generated page
 header() {
 	local src=$1 cmd=$2 title=$3 doc=$4 date commit patches command elapsed
-	if [ -f "$src.meta" ]; then
+	if [ -f "$src.meta" ] && [ ! "$src" -nt "$src.meta" ]; then
 		date=$(meta "$src" date) commit=$(meta "$src" commit) patches=$(meta "$src" patches)
 		command=$(meta "$src" command) elapsed=$(meta "$src" elapsed)
 		command="\`${command:-$cmd}\`"
@@ -49,7 +51,11 @@ figures mean: [$title]($doc).
 | patches | ${patches:-not recorded} |
 | command | $command |
 EOF
-	case $elapsed in ''|0|'0 s') ;; *) echo "| run time | $elapsed |" ;; esac
+	elapsed=${elapsed% s}
+	case $elapsed in ''|0) ;;
+	*[!0-9]*) echo "| run time | $elapsed |" ;;
+	*) echo "| run time | $((elapsed / 60)) min $((elapsed % 60)) s (the script's, from its start) |" ;;
+	esac
 	echo
 }
 
