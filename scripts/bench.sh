@@ -9,10 +9,11 @@
 #                 only for the overhead loops, that tells what the wrappers
 #                 themselves cost
 #   6.12          Debian's prebuilt mainline kernel (as make parity boots it)
-# The overhead loops and the hot paths run twice: timed in TCG boots (the
-# overhead loops in ROUNDS alternating boots, their trials pooled), and once
-# per kernel under QEMU -icount (1 vCPU), where
-# guest time counts guest instructions: exact and free of host noise.
+# The overhead loops, the hot paths and the scale run twice: timed in TCG
+# boots (the overhead loops in ROUNDS alternating boots, their trials
+# pooled), and once per kernel under QEMU -icount (1 vCPU), where
+# guest time counts guest instructions: exact and free of host noise (the
+# scale's guest CPU per cycle of record, on the series and on 6.12).
 # Everything else runs in one boot each.  The table goes to BUILD/bench.txt,
 # with "bench: <goal> <ratio> <met|missed>" lines at the end
 # (scripts/bench-report.py).  Exits non-zero only when something did not
@@ -96,18 +97,27 @@ rc=0
 has() { [[ " $kernels " == *" $1 "* ]]; }
 for k in base series nowrap; do
 	has $k || continue
+	sec=overhead,hotpath
+	[ "$k" = series ] && sec=$sec,scale,cfgscale
 	QEMU_MACHINE=$icount_machine boot "icount-$k" "$out/bzImage-$k" "$out/initramfs.cpio.gz" \
-		overhead,hotpath || rc=1
+		$sec || rc=1
 done
+# 6.12's scale in guest instructions too, to set against the series'
+QEMU_MACHINE=$icount_machine boot icount-mainline "$build/mainline/vmlinuz" \
+	"$out/initramfs-ml.cpio.gz" scale,cfgscale || rc=1
 for r in $(seq 1 "$rounds"); do
 	for k in base series nowrap; do
 		has $k || continue
 		sec=overhead
+		# the series' scale in every round: one TCG run is not a figure
+		[ "$k" = series ] && sec=overhead,scale,cfgscale
 		[ "$r" = 1 ] && [ "$k" != nowrap ] && sec=
 		boot "$k-$r" "$out/bzImage-$k" "$out/initramfs.cpio.gz" $sec || rc=1
 	done
 done
 boot mainline "$build/mainline/vmlinuz" "$out/initramfs-ml.cpio.gz" || rc=1
+# 6.12's scale a second time, as the series' is
+boot mainline-2 "$build/mainline/vmlinuz" "$out/initramfs-ml.cpio.gz" scale,cfgscale || rc=1
 [ "$rc" = 0 ] || exit 1
 
 python3 "$here/scripts/bench-report.py" "$out" "$rounds" | tee "$build/bench.txt"
