@@ -37,14 +37,15 @@ echo "== test kernel at the top of the series"
 if "$here/scripts/build-kernel.sh" "$tree" "$obj"; then
 	echo "PASS build:kernel" | record
 	echo "== selftests and guest image"
-	# the stress programs and the fail-nth one run on the KASAN kernel
-	# below (it has the debug kernel's options and fault injection), the
-	# rest here
+	# the stress programs, the fail-nth and the failed-resume ones run on
+	# the KASAN kernel below (it has the debug kernel's options and fault
+	# injection), the rest here
 	stress=
 	if "$here/scripts/build-tests.sh" "$tree" "$obj" "$build/tests" &&
 	   { [ "${CHECK_KASAN:-1}" != 1 ] ||
 	     stress=$(ls "$build"/tests/vfio_pci_stress_test "$build"/tests/vfio_pci_random_test \
-		      "$build"/tests/vfio_pci_fail_nth_test 2>/dev/null || true); } &&
+		      "$build"/tests/vfio_pci_fail_nth_test "$build"/tests/vfio_pci_resume_error_test \
+		      2>/dev/null || true); } &&
 	   "$here/scripts/mkinitramfs.sh" "$build/initramfs-check.cpio.gz" \
 		$(ls "$build"/tests/* | grep -vxF "$stress"); then
 		echo "PASS build:selftests" | record
@@ -65,18 +66,39 @@ else
 	} | record
 fi
 
+# The selftests' helper module built for the KASAN kernel: prints its path
+# (nothing when the tree has no module), non-zero when the build fails
+kasan_module() {	# tree kobj
+	local src=$1/tools/testing/selftests/vfio/pm_disable obj
+	[ -f "$src/Makefile" ] || return 0
+	obj=$(cd "$2" && pwd) || return 1
+	rm -rf "$obj/selftests-mod" && cp -r "$src" "$obj/selftests-mod" &&
+	make -C "$1" O="$obj" M="$obj/selftests-mod" CC="ccache gcc" modules \
+		>"$obj/selftests-mod.log" 2>&1 || {
+		echo "FAILED: the selftests' module for the KASAN kernel (log: $obj/selftests-mod.log)" >&2
+		return 1
+	}
+	ls "$obj"/selftests-mod/*.ko
+}
 # The stress programs, on a kernel with generic KASAN as well as the debug
 # options (config/kasan.config): memory errors that SLUB's checks would
-# miss; and the fail-nth program, which needs that kernel's fault
-# injection.  Result names get a "kasan:" prefix.  CHECK_KASAN=0 runs them on
-# the debug kernel instead.
+# miss; the fail-nth program, which needs that kernel's fault injection;
+# and the failed-resume program: the error paths under KASAN.  Result
+# names get a "kasan:" prefix.  CHECK_KASAN=0 runs them on the debug
+# kernel instead.
 if [ -n "${stress:-}" ]; then
-	echo "== KASAN kernel: the stress tests and fail-nth"
+	echo "== KASAN kernel: the stress tests, fail-nth and the failed resume"
 	kobj=$build/obj-kasan
 	if KERNEL_FRAGMENTS="kernel.config debug.config tests.config kasan.config" \
 		"$here/scripts/build-kernel.sh" "$tree" "$kobj"; then
 		echo "PASS build:kernel-kasan" | record
-		"$here/scripts/mkinitramfs.sh" "$build/initramfs-kasan.cpio.gz" $stress &&
+		# the failed-resume program needs the selftests' module built for
+		# this kernel
+		if ! kmod=$(kasan_module "$tree" "$kobj"); then
+			fail_step "build:selftests-module-kasan  (see $kobj/selftests-mod.log)"
+			kmod=
+		fi
+		"$here/scripts/mkinitramfs.sh" "$build/initramfs-kasan.cpio.gz" $stress $kmod &&
 		# slub_debug: SLUB_DEBUG_ON's checks, and failslab's mark on every
 		# cache but ACPICA's (vfio_pci_fail_nth_test says why); its three
 		# slowest scenarios (a hundred tries and more each) are left to
