@@ -23,7 +23,7 @@ KERNEL_FRAGMENTS="kernel.config debug.config tests.config kasan.config" \
 start=$SECONDS
 EXTRA_CMDLINE="slub_debug=FZPUA;FZPU,Acpi-* vfio_env=VFIO_RANDOM_SEED=$seed,VFIO_RANDOM_OPS=$ops,VFIO_LIFECYCLES=$cycles" \
 	"$here/scripts/run-qemu.sh" "$kobj/arch/x86/boot/bzImage" "$build/initramfs-stress.cpio.gz" \
-	"$log" check "${STRESS_TIMEOUT:-5000}"
+	"$log" check "${STRESS_TIMEOUT:-10800}"
 rc=$?
 results=$(awk -f "$here/scripts/parse-console.awk" "$log")
 echo "$results"
