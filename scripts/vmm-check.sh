@@ -11,7 +11,7 @@
 #   long runs (VMM_CHECK=long, the default): then one boot per VMM x
 #              device with the nested Linux lifecycle (probe, MSI-X, link,
 #              D3hot and back, reboot, SIGTERM; a second VM, SIGKILL)
-# VMM_CHECK=short runs the short run only.  VMM_VMMS / VMM_DEVICES narrow
+# VMM_CHECK=short runs the short run only, VMM_SHORT=0 the long ones only.  VMM_VMMS / VMM_DEVICES narrow
 # the lists (q10+q52, 04:00.0+01:00.0).  CPU_LOCK=FILE runs each boot of
 # the test machine under flock FILE (machines shared with timing-sensitive
 # work).  Builds no kernel: it needs make check's or make demo's kernel and
@@ -67,7 +67,7 @@ boot() {
 }
 export EXTRA_CMDLINE
 EXTRA_CMDLINE="vfio_env=VFIO_VMM_MODE=short,VFIO_VMM_VMMS=$vmms,VFIO_VMM_DEVICES=$devs,VFIO_VMM_LIFECYCLES=${VFIO_VMM_LIFECYCLES:-1}"
-boot short "${VMM_SHORT_TIMEOUT:-1200}" "${EXTRA_CMDLINE#vfio_env=}"
+[ "${VMM_SHORT:-1}" = 0 ] || boot short "${VMM_SHORT_TIMEOUT:-1200}" "${EXTRA_CMDLINE#vfio_env=}"
 if [ "$what" = long ]; then
 	for q in ${vmms//+/ }; do
 		for b in ${devs//+/ }; do
