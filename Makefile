@@ -20,6 +20,12 @@
 #   make distro-check  the package on Debian 11's own kernels (bullseye's
 #                 last point release and the newest of bullseye-security):
 #                 install, DKMS build, CRCs, every selftest in QEMU, removal
+#   make vmm-check  a real VMM in the test machine (QEMU 10 and Debian 11's
+#                 QEMU 5.2) passes an e1000e through vfio-pci to a nested
+#                 guest (SeaBIOS/iPXE, then Debian 11's kernel: probe,
+#                 MSI-X, D3hot, reboot, SIGTERM, SIGKILL), runtime PM
+#                 checked host-side at each step; builds no kernel (needs
+#                 make check's or make demo's); VMM_CHECK=short: SeaBIOS only
 #   make docs     docs/measured/ from the last runs' output in build/
 #                 (make check, parity, bench, demo), then the docs' links
 #                 checked; builds and runs nothing
@@ -42,7 +48,7 @@ PKGS := build-essential bc bison flex rsync python3 python-is-python3 python3-pl
 	debhelper dh-dkms debootstrap acpica-tools clang lld llvm coccinelle ocaml-nox ovmf sbsigntool
 
 .PHONY: all deps fetch tree export kernel tests demo check lint parity bench stress cross-ppc64le shell clean \
-	dkms distro-check docs
+	dkms distro-check docs vmm-check
 
 all: demo
 
@@ -106,6 +112,11 @@ dkms: tree
 distro-check: tests dkms
 	@$(S)/deps.sh debootstrap busybox-static ovmf sbsigntool
 	@$(S)/distro-check.sh $(BUILD) $(TREE) $(CACHE) $(BUILD)/tests $$(ls $(BUILD)/dkms/*.deb)
+
+# no prerequisites that build kernels: it boots the kernel make check or
+# make demo built, and says so when there is none
+vmm-check:
+	@$(S)/vmm-check.sh $(BUILD) $(CACHE)
 
 # no prerequisites: it only reads $(BUILD)'s results
 docs:
