@@ -24,8 +24,11 @@
 #                 QEMU 5.2) passes an e1000e through vfio-pci to a nested
 #                 guest (SeaBIOS/iPXE, then Debian 11's kernel: probe,
 #                 MSI-X, D3hot, reboot, SIGTERM, SIGKILL), runtime PM
-#                 checked host-side at each step; builds no kernel (needs
-#                 make check's or make demo's); VMM_CHECK=short: SeaBIOS only
+#                 checked host-side at each step, on the series' kernel and
+#                 on Debian 11's kernels with the DKMS modules (the runs:
+#                 config/vmm.env); builds no kernel (needs make check's)
+#   make vmm-parity  the same VMMs on stock 5.10 and Debian's 6.12 (needs
+#                 make parity's kernels): idle state and a BAR read in D3hot
 #   make docs     docs/measured/ from the last runs' output in build/
 #                 (make check, parity, bench, demo), then the docs' links
 #                 checked; builds and runs nothing
@@ -48,7 +51,7 @@ PKGS := build-essential bc bison flex rsync python3 python-is-python3 python3-pl
 	debhelper dh-dkms debootstrap acpica-tools clang lld llvm coccinelle ocaml-nox ovmf sbsigntool
 
 .PHONY: all deps fetch tree export kernel tests demo check lint parity bench stress cross-ppc64le shell clean \
-	dkms distro-check docs vmm-check
+	dkms distro-check docs vmm-check vmm-parity
 
 all: demo
 
@@ -117,6 +120,9 @@ distro-check: tests dkms
 # make demo built, and says so when there is none
 vmm-check:
 	@$(S)/vmm-check.sh $(BUILD) $(CACHE)
+
+vmm-parity:
+	@VMM_SET=parity $(S)/vmm-check.sh $(BUILD) $(CACHE)
 
 # no prerequisites: it only reads $(BUILD)'s results
 docs:

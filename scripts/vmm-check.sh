@@ -1,57 +1,113 @@
 #!/bin/bash
-# make vmm-check: a real VMM inside the test machine (the series' debug
-# kernel, config/qemu.args) passes an e1000e bound to vfio-pci through to a
-# nested VM, with the device's runtime PM state checked on the test
-# machine's side at every step (guest/vfio_vmm_test, docs/vmm.md).
+# make vmm-check: a real VMM inside the test machine (config/qemu.args)
+# passes an e1000e bound to vfio-pci through to a nested VM, with the
+# device's runtime PM state checked on the test machine's side at every
+# step (guest/vfio_vmm_test, docs/vmm.md).
 # VMMs: the harness's QEMU 10 (q10) and Debian 11's QEMU 5.2 (q52), each
 # with its own libraries (scripts/mkvmm-root.sh); devices 04:00.0 (ACPI
-# power control: D3cold) and 01:00.0 (D3hot).
-#   short run: every VMM x device, VFIO_VMM_LIFECYCLES (default 1) SeaBIOS +
-#              iPXE lifecycles each, one boot of the test machine
-#   long runs (VMM_CHECK=long, the default): then one boot per VMM x
-#              device with the nested Linux lifecycle (probe, MSI-X, link,
-#              D3hot and back, reboot, SIGTERM; a second VM, SIGKILL)
-# VMM_CHECK=short runs the short run only, VMM_SHORT=0 the long ones only.  VMM_VMMS / VMM_DEVICES narrow
-# the lists (q10+q52, 04:00.0+01:00.0).  CPU_LOCK=FILE runs each boot of
-# the test machine under flock FILE (machines shared with timing-sensitive
-# work).  Builds no kernel: it needs make check's or make demo's kernel and
-# tests.  Ends with "N passed, N failed, N skipped".
+# power control: D3cold) and 01:00.0 (D3hot).  The host kernels: the
+# series' debug kernel, the Debian 11 kernels make distro-check booted
+# (with their DKMS modules), and make parity's stock 5.10 and 6.12.
+# The runs, one boot of the test machine each, are config/vmm.env's
+# VMM_RUNS_$VMM_SET (full: make vmm-check; check: the short part make
+# check runs; parity: make vmm-parity).
+# Environment: VMM_SET (default full); VMM_RUNS (runs given directly, the
+# same format, lines or ";"-separated); VMM_HOSTS (a +-list: only these
+# hosts' runs); VMM_LIFECYCLES (SeaBIOS lifecycles in a row, per set);
+# VMM_OUT (default BUILD/vmm: results, consoles, the VMM tree);
+# CPU_LOCK=FILE runs each boot under flock FILE (machines shared with
+# timing-sensitive work).  Builds no kernel: it needs make check's or make
+# demo's kernel and tests (make distro-check's and make parity's for those
+# hosts; a host without its kernel is skipped, with what to run).
+# Ends with "N passed, N failed, N skipped".
 # usage: vmm-check.sh BUILD CACHE
 set -uo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 build=$1 cache=$2
-kernel=$build/obj/arch/x86/boot/bzImage
-what=${VMM_CHECK:-long}
-vmms=${VMM_VMMS:-q10+q52} devs=${VMM_DEVICES:-04:00.0+01:00.0}
-out=$build/vmm
+. "$here/config/vmm.env"
+set_=${VMM_SET:-full}
+runs_var=VMM_RUNS_$set_ cycles_var=VMM_LIFECYCLES_$set_
+runs=${VMM_RUNS:-${!runs_var-}}
+cycles=${VMM_LIFECYCLES:-${!cycles_var:-1}}
+[ -n "$runs" ] || { echo "vmm-check: no runs for VMM_SET=$set_ in config/vmm.env" >&2; exit 1; }
+out=${VMM_OUT:-$build/vmm}
 results=$out/results.txt
 start=$SECONDS
-if [ ! -f "$kernel" ] || [ ! -d "$build/tests" ]; then
-	echo "vmm-check: no $kernel or $build/tests/: run make check or make demo first" >&2
+if [ ! -f "$build/obj/arch/x86/boot/bzImage" ] || [ ! -d "$build/tests" ]; then
+	echo "vmm-check: no $build/obj/arch/x86/boot/bzImage or $build/tests/: run make check or make demo first" >&2
 	exit 1
 fi
 mkdir -p "$out"
 : >"$results"
-echo "== vmm-check: the VMMs and the nested guest (scripts/mkvmm-root.sh)"
+echo "== vmm-check ($set_): the VMMs and the nested guest (scripts/mkvmm-root.sh)"
 if ! "$here/scripts/mkvmm-root.sh" "$build" "$cache" "$out/root"; then
 	echo "FAIL vmm:root" | tee -a "$results"
 	echo "0 passed, 1 failed, 0 skipped"
 	exit 1
 fi
-initrd=$build/initramfs-vmm.cpio.gz
-EXTRA_ROOT=$out/root "$here/scripts/mkinitramfs.sh" "$initrd" "$here/guest/vfio_vmm_test" \
-	$(ls "$build/tests/vfio-pm-status" 2>/dev/null) || exit 1
+
+# host NAME: sets kernel, modules (a directory, or none), idle (the idle
+# model vfio_vmm_test checks) and why (when the kernel is missing)
+host() {
+	kernel= modules= idle=suspended why=
+	case $1 in
+	series) kernel=$build/obj/arch/x86/boot/bzImage ;;
+	base) kernel=$build/obj-base/arch/x86/boot/bzImage idle=d3hot why="run make parity" ;;
+	mainline) kernel=$build/mainline/vmlinuz modules=$build/mainline/modules why="run make parity" ;;
+	debian-*)
+		local k=${1#debian-} m
+		kernel=$build/distro/rootfs/boot/vmlinuz-$k why="run make distro-check"
+		for m in plain signed; do
+			[ -d "$build/distro/modules-$k-$m" ] && modules=$build/distro/modules-$k-$m
+		done
+		[ -n "$modules" ] || kernel= ;;
+	*) why="unknown host in config/vmm.env" ;;
+	esac
+	[ -n "$kernel" ] && [ -f "$kernel" ]
+}
+# the Debian kernels make distro-check left, with their DKMS modules
+debian_hosts() {
+	local d k
+	for d in "$build"/distro/modules-*-amd64-plain "$build"/distro/modules-*-amd64-signed; do
+		[ -f "$d/vfio_pci.ko" ] || continue
+		k=${d#"$build"/distro/modules-}
+		echo "debian-${k%-*}"
+	done | sort -u -V
+}
+# the test machine's initramfs for a host (its modules, the VMM tree)
+initrd_for() {	# host: prints its path
+	local i=$out/initramfs-$1.cpio.gz
+	[ -s "$i" ] && [ "$i" -nt "$out/root" ] && [ "$i" -nt "$here/guest/vfio_vmm_test" ] && { echo "$i"; return 0; }
+	MODULES="$( [ -z "$modules" ] || ls "$modules"/*.ko | grep -v efivarfs)" EXTRA_ROOT=$out/root \
+		"$here/scripts/mkinitramfs.sh" "$i" "$here/guest/vfio_vmm_test" \
+		$(ls "$build/tests/vfio-pm-status" 2>/dev/null) >&2 || return 1
+	echo "$i"
+}
 
 lock() { if [ -n "${CPU_LOCK:-}" ]; then flock "$CPU_LOCK" "$@"; else "$@"; fi; }
-# boot NAME TIMEOUT ENV: one boot of the test machine running vfio_vmm_test
+# boot HOST MODE VMMS DEVICES: one boot of the test machine running
+# vfio_vmm_test; results prefixed with HOST
 boot() {
-	local name=$1 timeout=$2 env=$3 log=$out/console-$1.log t=$SECONDS rc
-	echo "== vmm-check: $name ($env), console: $log"
+	local h=$1 mode=$2 vmms=$3 devs=$4 name log t=$SECONDS initrd pairs timeout
+	name=$h-$mode-${vmms//+/-}-${devs//[:+]/-}
+	log=$out/console-$name.log
+	if ! host "$h"; then
+		echo "SKIP vmm:$h:$mode:$vmms:$devs  (no kernel for $h: $why)" | tee -a "$results"
+		return
+	fi
+	initrd=$(initrd_for "$h") || { echo "FAIL vmm:$h:initramfs" | tee -a "$results"; return; }
+	pairs=$(( $(wc -w <<<"${vmms//+/ }") * $(wc -w <<<"${devs//+/ }") ))
+	case $mode in
+	short) timeout=$((240 + 150 * cycles * pairs)) ;;
+	long) timeout=$((1500 * pairs)) ;;
+	*) timeout=$((720 * pairs)) ;;
+	esac
+	echo "== vmm-check: $h, $mode, $vmms x $devs (timeout $timeout s), console: $log"
+	EXTRA_CMDLINE="vfio_env=VFIO_VMM_MODE=$mode,VFIO_VMM_VMMS=$vmms,VFIO_VMM_DEVICES=$devs,VFIO_VMM_LIFECYCLES=$([ "$mode" = short ] && echo "$cycles" || echo 0),VFIO_VMM_IDLE=$idle" \
 	lock "$here/scripts/run-qemu.sh" "$kernel" "$initrd" "$log" check "$timeout" \
 		< /dev/null 2>&1 | sed 's/^/  /' &
 	# progress: the last TAP line every 60 s
-	local pid=$!
-	local i=0
+	local pid=$! i=0
 	while kill -0 $pid 2>/dev/null; do
 		sleep 5
 		i=$((i + 1))
@@ -61,25 +117,28 @@ boot() {
 	wait $pid
 	# the boot's KUnit suites are make check's to count
 	{ awk -f "$here/scripts/parse-console.awk" "$log" | grep -v '^[A-Z]* kunit:' |
-		sed "s/ console:/ console[$name]:/"
-	  [ -s "$log" ] || echo "FAIL console[$name]:booted  (no console log)"
+		sed -E "s/ console:/ console[$name]:/; s/^(PASS|FAIL|SKIP) /\1 $h:/"
+	  [ -s "$log" ] || echo "FAIL $h:console[$name]:booted  (no console log)"
 	} | tee -a "$results"
 	grep -aE '^# vfio_vmm_test: [0-9]+ of' "$log" | sed 's/\r$//; s/^# /  /'
 	echo "  $name: $((SECONDS - t)) s"
 }
-export EXTRA_CMDLINE
-EXTRA_CMDLINE="vfio_env=VFIO_VMM_MODE=short,VFIO_VMM_VMMS=$vmms,VFIO_VMM_DEVICES=$devs,VFIO_VMM_LIFECYCLES=${VFIO_VMM_LIFECYCLES:-1}"
-[ "${VMM_SHORT:-1}" = 0 ] || boot short "${VMM_SHORT_TIMEOUT:-1200}" "${EXTRA_CMDLINE#vfio_env=}"
-if [ "$what" = long ]; then
-	for q in ${vmms//+/ }; do
-		for b in ${devs//+/ }; do
-			EXTRA_CMDLINE="vfio_env=VFIO_VMM_MODE=long,VFIO_VMM_VMMS=$q,VFIO_VMM_DEVICES=$b,VFIO_VMM_LIFECYCLES=0"
-			boot "long-$q-${b//:/-}" "${VMM_LONG_TIMEOUT:-1440}" "${EXTRA_CMDLINE#vfio_env=}"
-		done
-	done
-fi
+
+while read -r h mode vmms devs; do
+	case $h in ''|'#'*) continue ;; esac
+	[ -z "${VMM_HOSTS:-}" ] || [[ +$VMM_HOSTS+ == *+$h+* ]] || continue
+	if [ "$h" = debian ]; then
+		hs=$(debian_hosts)
+		[ -n "$hs" ] || { echo "SKIP vmm:debian:$mode:$vmms:$devs  (no Debian kernel with DKMS modules: run make distro-check)" |
+			tee -a "$results"; continue; }
+	else
+		hs=$h
+	fi
+	for hh in $hs; do boot "$hh" "$mode" "$vmms" "$devs"; done
+done <<<"${runs//;/$'\n'}"
+
 . "$here/scripts/lib.sh"
-stamp_output "$results" "make vmm-check"
+stamp_output "$results" "make vmm-check (VMM_SET=$set_)"
 pass=$(grep -c '^PASS ' "$results") fail=$(grep -c '^FAIL ' "$results") skip=$(grep -c '^SKIP ' "$results")
 echo "vmm-check: $((SECONDS - start)) s; results: $results, console logs: $out/console-*.log"
 echo "$pass passed, $fail failed, $skip skipped"
