@@ -46,13 +46,14 @@ if ! "$here/scripts/mkvmm-root.sh" "$build" "$cache" "$out/root"; then
 	exit 1
 fi
 
-# host NAME: sets kernel, modules (a directory, or none), idle (the idle
-# model vfio_vmm_test checks) and why (when the kernel is missing)
+# host NAME: sets kernel, modules (a directory, or none), idle and bar
+# (vfio_vmm_test's idle model and what a BAR access in D3hot does there)
+# and why (when the kernel is missing)
 host() {
-	kernel= modules= idle=suspended why=
+	kernel= modules= idle=suspended bar=sigbus why=
 	case $1 in
 	series) kernel=$build/obj/arch/x86/boot/bzImage ;;
-	base) kernel=$build/obj-base/arch/x86/boot/bzImage idle=d3hot why="run make parity" ;;
+	base) kernel=$build/obj-base/arch/x86/boot/bzImage idle=d3hot bar=device why="run make parity" ;;
 	mainline) kernel=$build/mainline/vmlinuz modules=$build/mainline/modules why="run make parity" ;;
 	debian-*)
 		local k=${1#debian-} m
@@ -103,7 +104,7 @@ boot() {
 	*) timeout=$((720 * pairs)) ;;
 	esac
 	echo "== vmm-check: $h, $mode, $vmms x $devs (timeout $timeout s), console: $log"
-	EXTRA_CMDLINE="vfio_env=VFIO_VMM_MODE=$mode,VFIO_VMM_VMMS=$vmms,VFIO_VMM_DEVICES=$devs,VFIO_VMM_LIFECYCLES=$([ "$mode" = short ] && echo "$cycles" || echo 0),VFIO_VMM_IDLE=$idle" \
+	EXTRA_CMDLINE="vfio_env=VFIO_VMM_MODE=$mode,VFIO_VMM_VMMS=$vmms,VFIO_VMM_DEVICES=$devs,VFIO_VMM_LIFECYCLES=$([ "$mode" = short ] && echo "$cycles" || echo 0),VFIO_VMM_IDLE=$idle,VFIO_VMM_D3_BAR=$bar" \
 	lock "$here/scripts/run-qemu.sh" "$kernel" "$initrd" "$log" check "$timeout" \
 		< /dev/null 2>&1 | sed 's/^/  /' &
 	# progress: the last TAP line every 60 s
