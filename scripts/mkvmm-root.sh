@@ -15,8 +15,9 @@
 #               (ld-linux-x86-64.so.2 --library-path), QEMU_MODULE_DIR and -L set
 #   /vmm/guest/ the nested guest: Debian 11's vmlinuz-$NESTED_ABI-amd64 (as
 #               vmlinux, the ELF inside it, booted through its PVH entry) and
-#               an initramfs of busybox-static, e1000e.ko with its
-#               dependencies (modinfo -F depends) and guest/nested-init
+#               an initramfs of busybox-static, e1000e.ko and igbvf.ko (for
+#               an igb VF) with their dependencies (modinfo -F depends) and
+#               guest/nested-init
 # The VMMs are cached in BUILD/vmm/ (rebuilt when missing); OUT is written anew.
 # usage: mkvmm-root.sh BUILD CACHE OUT
 set -euo pipefail
@@ -111,7 +112,7 @@ fi
 copy_vmm q52 "$root" /usr/bin/qemu-system-x86_64 /usr/lib/x86_64-linux-gnu/qemu \
 	/usr/share/seabios /usr/share/qemu /usr/lib/ipxe/qemu
 
-# 3. the nested guest: Debian 11's kernel, busybox, e1000e and what it needs
+# 3. the nested guest: Debian 11's kernel, busybox, e1000e, igbvf and what they need
 g=$(mktemp -d)
 trap 'umount_root; rm -rf "$g"' EXIT
 mods=$root/lib/modules/$abi-amd64
@@ -121,7 +122,7 @@ for app in $("$g/bin/busybox" --list); do
 	[ -e "$g/bin/$app" ] || ln -s busybox "$g/bin/$app"
 done
 install -m 755 "$here/guest/nested-init" "$g/init"
-# e1000e and its dependencies, dependencies first (/lib/modules/order)
+# the drivers and their dependencies, dependencies first (/lib/modules/order)
 add_mod() {
 	local m=$1 f dep
 	grep -qx "$m" "$g/lib/modules/order" 2>/dev/null && return 0
@@ -132,6 +133,7 @@ add_mod() {
 	echo "$m" >>"$g/lib/modules/order"
 }
 add_mod e1000e
+add_mod igbvf
 (cd "$g" && find . | cpio -o -H newc --quiet | gzip -9) >"$out/vmm/guest/initrd.gz"
 # the kernel uncompressed (an ELF QEMU boots through its PVH entry): in
 # TCG inside TCG, unpacking the xz'd bzImage took most of the nested boot

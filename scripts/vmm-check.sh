@@ -46,6 +46,14 @@ if ! "$here/scripts/mkvmm-root.sh" "$build" "$cache" "$out/root"; then
 	exit 1
 fi
 
+# the PF user's stand-in that sets a VF token (vf mode), with the tree's
+# uapi headers when make check installed them
+hdr=$build/obj/usr/include
+if ! gcc -Wall -Wextra -O2 -static $([ -d "$hdr" ] && echo "-isystem $hdr") \
+	-o "$out/vfio_vf_token" "$here/guest/vf_token.c"; then
+	echo "FAIL vmm:vf_token  (guest/vf_token.c does not build)" | tee -a "$results"
+fi
+
 # host NAME: sets kernel, modules (a directory, or none), idle and bar
 # (vfio_vmm_test's idle model and what a BAR access in D3hot does there)
 # and why (when the kernel is missing)
@@ -78,9 +86,9 @@ debian_hosts() {
 # the test machine's initramfs for a host (its modules, the VMM tree)
 initrd_for() {	# host: prints its path
 	local i=$out/initramfs-$1.cpio.gz
-	[ -s "$i" ] && [ "$i" -nt "$out/root" ] && [ "$i" -nt "$here/guest/vfio_vmm_test" ] && { echo "$i"; return 0; }
+	[ -s "$i" ] && [ "$i" -nt "$out/root" ] && [ "$i" -nt "$here/guest/vfio_vmm_test" ] && [ "$i" -nt "$out/vfio_vf_token" ] && { echo "$i"; return 0; }
 	MODULES="$( [ -z "$modules" ] || ls "$modules"/*.ko | grep -v efivarfs)" EXTRA_ROOT=$out/root \
-		"$here/scripts/mkinitramfs.sh" "$i" "$here/guest/vfio_vmm_test" \
+		"$here/scripts/mkinitramfs.sh" "$i" "$here/guest/vfio_vmm_test" "$out/vfio_vf_token" \
 		$(ls "$build/tests/vfio-pm-status" 2>/dev/null) >&2 || return 1
 	echo "$i"
 }
