@@ -23,7 +23,8 @@
 #   make vmm-check  a real VMM in the test machine (QEMU 10 and Debian 11's
 #                 QEMU 5.2) passes an e1000e through vfio-pci to a nested
 #                 guest (SeaBIOS/iPXE, then Debian 11's kernel: probe,
-#                 MSI-X, D3hot, reboot, SIGTERM, SIGKILL), runtime PM
+#                 MSI-X, D3hot, reboot, SIGTERM, SIGKILL; INTx; an igb
+#                 VF), runtime PM
 #                 checked host-side at each step, on the series' kernel and
 #                 on Debian 11's kernels with the DKMS modules (the runs:
 #                 config/vmm.env); builds no kernel (needs make check's)
