@@ -4,8 +4,10 @@
 # one.  checkpatch of 5.10 asks about MAINTAINERS for every added file; that
 # question is answered here instead: every added file must be covered by a
 # MAINTAINERS entry at the top of the series.
-# The tree has no upstream history, so the ids of Fixes: tags cannot be
-# looked up there (UNKNOWN_COMMIT_ID is not checked).
+# The tree has no upstream history, so the ids of Fixes: tags and of a
+# backport's "commit <id> upstream." line cannot be looked up there
+# (UNKNOWN_COMMIT_ID and GIT_COMMIT_ID, which fails on an id it cannot
+# resolve, are not checked).
 # usage: checkpatch.sh TREE PATCHDIR
 set -uo pipefail
 tree=$1 pdir=$(cd "$2" && pwd)
@@ -14,7 +16,7 @@ export PATH=/usr/bin:$PATH
 while read -r p; do
 	case "$p" in ''|'#'*) continue ;; esac
 	out=$(cd "$tree" && scripts/checkpatch.pl --strict --quiet --show-types \
-		--ignore FILE_PATH_CHANGES,UNKNOWN_COMMIT_ID "$pdir/$p" 2>&1)
+		--ignore FILE_PATH_CHANGES,UNKNOWN_COMMIT_ID,GIT_COMMIT_ID "$pdir/$p" 2>&1)
 	for f in $(awk '/^diff --git / { f = substr($4, 3) } /^new file mode/ { print f }' "$pdir/$p"); do
 		(cd "$tree" && scripts/get_maintainer.pl --no-git --no-rolestats -f "$f" 2>/dev/null) |
 			grep -qv 'linux-kernel@vger.kernel.org' ||
