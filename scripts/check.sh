@@ -25,6 +25,10 @@ if [ -s "$here/patches/series" ]; then
 		echo "== each patch builds (W=1, sparse over drivers/vfio, whole kernel)"
 		"$here/scripts/bisect-build.sh" "$tree" "$obj" | record
 	fi
+	# the fixes for stock 5.10 (Cc: stable, or a backport): each alone on
+	# the plain base, drivers/vfio with W=1
+	echo "== each stable fix applies to the base alone and builds"
+	"$here/scripts/stable-alone.sh" "$tree" "$build/obj-stable" "$here/patches" | record
 	# what a build robot reports: clang W=1 and coccicheck over
 	# drivers/vfio, the base against the top (CHECK_LINT=0 leaves it out)
 	if [ "${CHECK_LINT:-1}" = 1 ]; then
