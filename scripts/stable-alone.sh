@@ -4,6 +4,10 @@
 # backport ("commit <id> upstream."), applies to the
 # plain base on its own (git am in a scratch worktree at the tag 'base')
 # and drivers/vfio then builds with W=1, no warning beyond the base's.
+# A fix that needs an earlier one says so in its message, 'This applies
+# to stock 5.10 after "<subject of the prerequisite>"' (5.10's checkpatch
+# refuses the stable rules' "Cc: stable@vger.kernel.org # ..." form); the
+# prerequisite is applied first.
 # Prints one result line per such patch.  The scratch worktree and its
 # build directory (OBJ, configured like the test kernel) are kept for the
 # next run; ccache makes a rerun cheap.
@@ -41,6 +45,11 @@ if [ ! -f "$obj/build/.config" ]; then
 			 $(printf '%q ' "${make[@]}") olddefconfig" ||
 		{ echo "FAIL stable-alone:configure  (see $obj/config.log)"; exit 0; }
 fi
+# a patch file's subject, unfolded, without its "[PATCH n/m] "
+subject_of() {
+	awk '/^Subject:/ { s = $0; while ((getline l) > 0 && l ~ /^ /) s = s l; print s; exit }' "$1" |
+		sed -E 's/^Subject: (\[[^]]*\] )?//'
+}
 # warnings in drivers/vfio without line numbers, one per line
 warnings() {
 	"${make[@]}" W=1 drivers/vfio/ >"$1.log" 2>&1 || return 1
@@ -55,9 +64,21 @@ while read -r p; do
 	grep -qE '^(Cc: stable@vger\.kernel\.org|commit [0-9a-f]{40} upstream\.)' "$pdir/$p" || continue
 	name=${p%.patch}
 	reset_base
+	# the prerequisites it names, by subject, then the patch itself
+	files=() with=
+	while read -r subj; do
+		[ -n "$subj" ] || continue
+		f=
+		while read -r q; do
+			[ "$(subject_of "$pdir/$q")" = "$subj" ] && { f=$pdir/$q; break; }
+		done <"$pdir/series"
+		[ -n "$f" ] || { echo "FAIL stable-alone:$name  (no patch \"$subj\" in the series)"; continue 2; }
+		files+=("$f") with="$with ${f##*/}"
+	done < <(sed -n '/^Subject:/,/^---$/p' "$pdir/$p" | tr '\n' ' ' | tr -s ' ' |
+		 grep -oE 'applies to stock 5\.10 after "[^"]+"' | sed -E 's/.*after "(.*)"/\1/')
 	if ! git -C "$wt" -c user.name=stable-alone -c user.email=harness@localhost \
-		am -q "$pdir/$p" >"$obj/$name.am.log" 2>&1; then
-		echo "FAIL stable-alone:$name  (does not apply to the base alone)"
+		am -q "${files[@]}" "$pdir/$p" >"$obj/$name.am.log" 2>&1; then
+		echo "FAIL stable-alone:$name  (does not apply to the base${with:+ with its prerequisites$with})"
 		sed 's/^/    /' "$obj/$name.am.log" | head -n 5
 		continue
 	fi
@@ -71,5 +92,5 @@ while read -r p; do
 		echo "$new" | head -n 10 | sed 's/^/    /'
 		continue
 	fi
-	echo "PASS stable-alone:$name"
+	echo "PASS stable-alone:$name${with:+  (with$with)}"
 done <"$pdir/series"
