@@ -22,7 +22,7 @@ cd "$tree"
 export GIT_AUTHOR_NAME="vfio-lowpower harness" GIT_AUTHOR_EMAIL="harness@localhost"
 export GIT_COMMITTER_NAME="vfio-lowpower harness" GIT_COMMITTER_EMAIL="harness@localhost"
 export GIT_AUTHOR_DATE="2025-07-01T00:00:00Z" GIT_COMMITTER_DATE="2025-07-01T00:00:00Z"
-git init -q -b base
+git init -q -b upstream
 git config core.autocrlf false
 git config gc.auto 0
 echo "qemu-tree: committing the base"
@@ -31,6 +31,9 @@ git commit -q -m "QEMU $QEMU_SRC_VERSION (Debian's $QEMU_SRC_FILE)" \
 	-m "Unpacked from $QEMU_SRC_FILE (sha256 $QEMU_SRC_SHA256), every file of it."
 git tag -f base >/dev/null
 git checkout -q -b pr3
+# work on the series is committed as its author (make qemu-export)
+git config user.name "Vfio Lowpower Backport"
+git config user.email "vfio-lowpower@example.org"
 unset GIT_AUTHOR_NAME GIT_AUTHOR_EMAIL GIT_AUTHOR_DATE GIT_COMMITTER_DATE
 n=0
 while read -r p; do
