@@ -121,11 +121,12 @@ boot() {
 	short) timeout=$((240 + 150 * cycles * pairs)) ;;
 	long) timeout=$((1500 * pairs)) ;;
 	pr3) timeout=$((2700 * pairs)) ;;
+	pr3tables) timeout=$((1800 * pairs)) ;;
 	*) timeout=$((720 * pairs)) ;;
 	esac
 	echo "== vmm-check: $h, $mode, $vmms x $devs (timeout $timeout s), console: $log"
 	# pr3: the test machine's QEMU carries out set_link (scripts/vmm-agent.py)
-	VMM_AGENT=$([ "$mode" = pr3 ] && echo 1 || echo 0) \
+	VMM_AGENT=$(case $mode in pr3*) echo 1 ;; *) echo 0 ;; esac) \
 	EXTRA_CMDLINE="vfio_env=VFIO_VMM_PR3_CYCLES=${VMM_PR3_CYCLES:-3},VFIO_VMM_MODE=$mode,VFIO_VMM_VMMS=$vmms,VFIO_VMM_DEVICES=$devs,VFIO_VMM_LIFECYCLES=$([ "$mode" = short ] && echo "$cycles" || echo 0),VFIO_VMM_IDLE=$idle,VFIO_VMM_D3_BAR=$bar" \
 	lock "$here/scripts/run-qemu.sh" "$kernel" "$initrd" "$log" check "$timeout" \
 		< /dev/null 2>&1 | sed 's/^/  /' &
