@@ -122,6 +122,7 @@ boot() {
 	long) timeout=$((1500 * pairs)) ;;
 	pr3) timeout=$((2700 * pairs)) ;;
 	pr3tables) timeout=$((1800 * pairs)) ;;
+	pr3short) timeout=$((1200 * pairs)) ;;
 	*) timeout=$((720 * pairs)) ;;
 	esac
 	echo "== vmm-check: $h, $mode, $vmms x $devs (timeout $timeout s), console: $log"
