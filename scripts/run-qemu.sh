@@ -30,8 +30,10 @@ agent_pid=
 if [ "${VMM_AGENT:-0}" = 1 ]; then
 	sock=${log%.log}.agent
 	rm -f "$sock.serial" "$sock.qmp"
-	args+=(-chardev "socket,id=agent,path=$sock.serial,server=on,wait=off"
-	       -device isa-serial,chardev=agent -qmp "unix:$sock.qmp,server=on,wait=off")
+	# both serial ports named: a -device isa-serial would take COM1 (the
+	# console) from -nographic's default mon:stdio
+	args+=(-serial mon:stdio -serial "unix:$sock.serial,server=on,wait=off"
+	       -qmp "unix:$sock.qmp,server=on,wait=off")
 	"$here/scripts/vmm-agent.py" "$sock.serial" "$sock.qmp" >"$sock.log" 2>&1 &
 	agent_pid=$!
 fi
