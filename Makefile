@@ -35,6 +35,7 @@
 #                 qemu-system-x86_64, out of tree with ccache (build/qemu-obj)
 #   make qemu-tree   build/qemu-src: QEMU's tarball + qemu-patches/ (git am)
 #   make qemu-export qemu-patches/ regenerated from build/qemu-src's commits
+#   make qemu-check  QEMU's checkpatch.pl on each QEMU patch, each one built
 #   make docs     docs/measured/ from the last runs' output in build/
 #                 (make check, parity, bench, demo), then the docs' links
 #                 checked; builds and runs nothing
@@ -59,7 +60,7 @@ PKGS := build-essential bc bison flex rsync python3 python-is-python3 python3-pl
 	debhelper dh-dkms debootstrap acpica-tools clang lld llvm coccinelle ocaml-nox ovmf sbsigntool
 
 .PHONY: all deps fetch tree export kernel tests demo check lint parity bench stress cross-ppc64le shell clean \
-	dkms distro-check docs vmm-check vmm-parity qemu qemu-tree qemu-export
+	dkms distro-check docs vmm-check vmm-parity qemu qemu-tree qemu-export qemu-check
 
 all: demo
 
@@ -132,6 +133,11 @@ qemu-export:
 
 qemu: qemu-tree
 	@$(S)/build-qemu.sh $(QTREE) $(QOBJ) $(CACHE)
+
+# checkpatch.pl on each QEMU patch, and each one built in turn
+qemu-check: qemu-tree
+	@$(S)/qemu-check.sh $(QTREE) $(QOBJ) $(CACHE)
+	@$(S)/build-qemu.sh $(QTREE) $(QOBJ) $(CACHE) >/dev/null
 
 # no prerequisites that build kernels: it boots the kernel make check or
 # make demo built, and says so when there is none
