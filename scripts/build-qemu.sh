@@ -20,16 +20,19 @@ locked() { if [ -n "$lock" ] && [ -e "$(dirname "$lock")" ]; then flock "$lock" 
 jobs=${QEMU_JOBS:-$(nproc)}
 # the +ds repack has no firmware blobs but QEMU's meson unpacks edk2's
 # whenever it finds bzip2: configure and build with a PATH of every
-# program but bzip2 (a directory of links, made anew each run)
+# program but bzip2 (a directory of links, made again when PATH changes)
 nobz=$obj.path
-rm -rf "$nobz" && mkdir -p "$nobz"
-IFS=: read -ra dirs <<<"$PATH"
-for d in "${dirs[@]}"; do
-	for f in "$d"/*; do
-		b=${f##*/}
-		[ "$b" != bzip2 ] && [ -x "$f" ] && [ ! -e "$nobz/$b" ] && ln -s "$f" "$nobz/$b"
+if [ "$(cat "$nobz/.path" 2>/dev/null)" != "$PATH" ]; then
+	rm -rf "$nobz" && mkdir -p "$nobz"
+	IFS=: read -ra dirs <<<"$PATH"
+	for d in "${dirs[@]}"; do
+		for f in "$d"/*; do
+			b=${f##*/}
+			[ "$b" != bzip2 ] && [ -x "$f" ] && [ ! -e "$nobz/$b" ] && ln -s "$f" "$nobz/$b"
+		done
 	done
-done
+	echo "$PATH" >"$nobz/.path"
+fi
 export PATH=$nobz
 # reconfigure when the options change (or it never finished)
 sum=$(echo "$QEMU_CONFIGURE $meson" | sha256sum)
