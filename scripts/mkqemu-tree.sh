@@ -13,7 +13,7 @@ if [ -d "$tree/.git" ] && [ "${FORCE:-0}" != 1 ]; then
 	echo "qemu-tree: $tree exists (FORCE=1 to recreate it from the tarball + qemu-patches/)"
 	exit 0
 fi
-tarball=$("$here/scripts/fetch-qemu-src.sh" "$cache" | head -n 1)
+tarball=$("$here/scripts/fetch-qemu-src.sh" "$cache" | sed -n 1p)
 rm -rf "$tree" "$tree.tmp" && mkdir -p "$tree.tmp"
 echo "qemu-tree: unpacking $QEMU_SRC_FILE into $tree"
 tar --no-same-owner -C "$tree.tmp" -xJf "$tarball"
