@@ -30,6 +30,12 @@
 #                 config/vmm.env); builds no kernel (needs make check's)
 #   make vmm-parity  the same VMMs on stock 5.10 and Debian's 6.12 (needs
 #                 make parity's kernels): idle state and a BAR read in D3hot
+#   make qemu     QEMU 10.0.2 + qemu-patches/ (x-pr3: the guest's ACPI
+#                 power resource calls the low-power features), only
+#                 qemu-system-x86_64, out of tree with ccache (build/qemu-obj)
+#   make qemu-tree   build/qemu-src: QEMU's tarball + qemu-patches/ (git am)
+#   make qemu-export qemu-patches/ regenerated from build/qemu-src's commits
+#   make qemu-check  QEMU's checkpatch.pl on each QEMU patch, each one built
 #   make docs     docs/measured/ from the last runs' output in build/
 #                 (make check, parity, bench, demo), then the docs' links
 #                 checked; builds and runs nothing
@@ -45,6 +51,8 @@ KSRC    ?=
 TREE    := $(BUILD)/linux
 OBJ     := $(BUILD)/obj
 KERNEL  := $(OBJ)/arch/x86/boot/bzImage
+QTREE   := $(BUILD)/qemu-src
+QOBJ    := $(BUILD)/qemu-obj
 S       := scripts
 
 PKGS := build-essential bc bison flex rsync python3 python-is-python3 python3-ply python3-git libelf-dev libssl-dev cpio kmod xz-utils \
@@ -52,7 +60,7 @@ PKGS := build-essential bc bison flex rsync python3 python-is-python3 python3-pl
 	debhelper dh-dkms debootstrap acpica-tools clang lld llvm coccinelle ocaml-nox ovmf sbsigntool
 
 .PHONY: all deps fetch tree export kernel tests demo check lint parity bench stress cross-ppc64le shell clean \
-	dkms distro-check docs vmm-check vmm-parity
+	dkms distro-check docs vmm-check vmm-parity qemu qemu-tree qemu-export qemu-check
 
 all: demo
 
@@ -116,6 +124,20 @@ dkms: tree
 distro-check: tests dkms
 	@$(S)/deps.sh debootstrap busybox-static ovmf sbsigntool
 	@$(S)/distro-check.sh $(BUILD) $(TREE) $(CACHE) $(BUILD)/tests $$(ls $(BUILD)/dkms/*.deb)
+
+qemu-tree:
+	@$(S)/mkqemu-tree.sh $(QTREE) $(CACHE) qemu-patches
+
+qemu-export:
+	@$(S)/qemu-export.sh $(QTREE) qemu-patches
+
+qemu: qemu-tree
+	@$(S)/build-qemu.sh $(QTREE) $(QOBJ) $(CACHE)
+
+# checkpatch.pl on each QEMU patch, and each one built in turn
+qemu-check: qemu-tree
+	@$(S)/qemu-check.sh $(QTREE) $(QOBJ) $(CACHE)
+	@$(S)/build-qemu.sh $(QTREE) $(QOBJ) $(CACHE) >/dev/null
 
 # no prerequisites that build kernels: it boots the kernel make check or
 # make demo built, and says so when there is none

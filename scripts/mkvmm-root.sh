@@ -11,6 +11,9 @@
 #               with apt in a bullseye root file system (BUILD/vmm/bullseye,
 #               from the debootstrap tarball make distro-check caches, or a
 #               new debootstrap), with bullseye's libraries
+#   /vmm/qpr3/  QEMU 10.0.2 with qemu-patches/ (x-pr3), built by make qemu
+#               (QEMU_PR3_BIN, default BUILD/qemu-obj/qemu-system-x86_64; left
+#               out when there is none), with q10's firmware
 #   /vmm/qNN/run  the wrapper: the VMM through its own loader
 #               (ld-linux-x86-64.so.2 --library-path), QEMU_MODULE_DIR and -L set
 #   /vmm/guest/ the nested guest: Debian 11's vmlinuz-$NESTED_ABI-amd64 (as
@@ -79,6 +82,13 @@ q10=$("$here/scripts/fetch-qemu.sh" "$cache" | tail -n 1)
 rm -rf "$out" && mkdir -p "$out/vmm/guest"
 copy_vmm q10 "" "$q10/usr/bin/qemu-system-x86_64" "$q10/usr/lib/x86_64-linux-gnu/qemu" \
 	"$q10/usr/share/qemu" "$q10/usr/share/seabios" /usr/lib/ipxe/qemu /usr/share/qemu
+
+# 1b. QEMU 10 with qemu-patches/ (the pr3 mode's VMM), when built
+pr3=${QEMU_PR3_BIN:-$build/qemu-obj/qemu-system-x86_64}
+if [ -x "$pr3" ]; then
+	copy_vmm qpr3 "" "$pr3" /nonexistent \
+		"$q10/usr/share/qemu" "$q10/usr/share/seabios" /usr/lib/ipxe/qemu /usr/share/qemu
+fi
 
 # 2. Debian 11's QEMU 5.2, in a bullseye root file system
 if [ ! -x "$root/usr/bin/qemu-system-x86_64" ] || [ ! -f "$root/boot/vmlinuz-$abi-amd64" ]; then

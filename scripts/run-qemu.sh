@@ -3,7 +3,9 @@
 # the file $QEMU_MACHINE), console to LOG.  A guest that does not power off within TIMEOUT seconds is killed
 # and reported.  SECURE_BOOT=1: UEFI firmware with Secure Boot on
 # (config/secureboot.env; KERNEL must be signed by its db key), a fresh
-# copy of its variable store beside LOG.
+# copy of its variable store beside LOG.  VMM_AGENT=1: the test machine's
+# second serial port (ttyS1) talks to scripts/vmm-agent.py, which carries
+# out its requests (set_link) on this QEMU's QMP socket (log beside LOG).
 # usage: run-qemu.sh KERNEL INITRD LOG JOB [TIMEOUT]
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
@@ -24,6 +26,17 @@ if [ "${SECURE_BOOT:-0}" = 1 ]; then
 fi
 cmdline="$(cat "$here/config/cmdline") vfio_job=$job ${EXTRA_CMDLINE:-}"
 mkdir -p "$(dirname "$log")"
+agent_pid=
+if [ "${VMM_AGENT:-0}" = 1 ]; then
+	sock=${log%.log}.agent
+	rm -f "$sock.serial" "$sock.qmp"
+	# both serial ports named: a -device isa-serial would take COM1 (the
+	# console) from -nographic's default mon:stdio
+	args+=(-serial mon:stdio -serial "unix:$sock.serial,server=on,wait=off"
+	       -qmp "unix:$sock.qmp,server=on,wait=off")
+	"$here/scripts/vmm-agent.py" "$sock.serial" "$sock.qmp" >"$sock.log" 2>&1 &
+	agent_pid=$!
+fi
 echo "qemu: booting $kernel (job $job,$([ "${SECURE_BOOT:-0}" != 1 ] || echo " Secure Boot,") timeout ${timeout}s, console log: $log)"
 # the test machine's QEMU (config/qemu.env): fetched now, not inside the timeout
 [ -n "${QEMU_BIN:-}" ] || "$here/scripts/fetch-qemu.sh" "${CACHE:-$HOME/.cache/vfio-lowpower}" >/dev/null
@@ -33,6 +46,7 @@ timeout -k 5 "$timeout" "$here/scripts/qemu.sh" "${args[@]}" -kernel "$kernel" -
 	-append "$cmdline" </dev/null >"$log" 2>&1
 rc=$?
 set -e
+[ -z "$agent_pid" ] || { kill "$agent_pid" 2>/dev/null; wait "$agent_pid" 2>/dev/null || true; }
 if [ "$rc" = 124 ] || [ "$rc" = 137 ]; then
 	echo "FAILED: qemu: the guest did not finish within ${timeout}s and was killed. Last console lines:" >&2
 	tail -n 25 "$log" | sed 's/^/  | /' >&2

@@ -39,6 +39,16 @@ if [ ! -f "$build/obj/arch/x86/boot/bzImage" ] || [ ! -d "$build/tests" ]; then
 fi
 mkdir -p "$out"
 : >"$results"
+# the pr3 runs' VMM: QEMU 10.0.2 + qemu-patches/ (make qemu), built into
+# QEMU_OBJ (default BUILD/qemu-obj) from QEMU_TREE (default BUILD/qemu-src)
+if grep -q qpr3 <<<"$runs"; then
+	qtree=${QEMU_TREE:-$build/qemu-src} qobj=${QEMU_OBJ:-$build/qemu-obj}
+	if ! "$here/scripts/mkqemu-tree.sh" "$qtree" "$cache" "$here/qemu-patches" ||
+	   ! "$here/scripts/build-qemu.sh" "$qtree" "$qobj" "$cache"; then
+		echo "FAIL vmm:qemu-pr3  (make qemu)" | tee -a "$results"
+	fi
+	export QEMU_PR3_BIN=$qobj/qemu-system-x86_64
+fi
 echo "== vmm-check ($set_): the VMMs and the nested guest (scripts/mkvmm-root.sh)"
 if ! "$here/scripts/mkvmm-root.sh" "$build" "$cache" "$out/root"; then
 	echo "FAIL vmm:root" | tee -a "$results"
@@ -110,10 +120,15 @@ boot() {
 	case $mode in
 	short) timeout=$((240 + 150 * cycles * pairs)) ;;
 	long) timeout=$((1500 * pairs)) ;;
+	pr3) timeout=$((2700 * pairs)) ;;
+	pr3tables) timeout=$((1800 * pairs)) ;;
+	pr3short) timeout=$((1200 * pairs)) ;;
 	*) timeout=$((720 * pairs)) ;;
 	esac
 	echo "== vmm-check: $h, $mode, $vmms x $devs (timeout $timeout s), console: $log"
-	EXTRA_CMDLINE="vfio_env=VFIO_VMM_MODE=$mode,VFIO_VMM_VMMS=$vmms,VFIO_VMM_DEVICES=$devs,VFIO_VMM_LIFECYCLES=$([ "$mode" = short ] && echo "$cycles" || echo 0),VFIO_VMM_IDLE=$idle,VFIO_VMM_D3_BAR=$bar" \
+	# pr3: the test machine's QEMU carries out set_link (scripts/vmm-agent.py)
+	VMM_AGENT=$(case $mode in pr3*) echo 1 ;; *) echo 0 ;; esac) \
+	EXTRA_CMDLINE="vfio_env=VFIO_VMM_PR3_CYCLES=${VMM_PR3_CYCLES:-3},VFIO_VMM_MODE=$mode,VFIO_VMM_VMMS=$vmms,VFIO_VMM_DEVICES=$devs,VFIO_VMM_LIFECYCLES=$([ "$mode" = short ] && echo "$cycles" || echo 0),VFIO_VMM_IDLE=$idle,VFIO_VMM_D3_BAR=$bar" \
 	lock "$here/scripts/run-qemu.sh" "$kernel" "$initrd" "$log" check "$timeout" \
 		< /dev/null 2>&1 | sed 's/^/  /' &
 	# progress: the last TAP line every 60 s

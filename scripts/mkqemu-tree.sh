@@ -1,0 +1,49 @@
+#!/bin/bash
+# Make TREE a git repository holding QEMU's source (the tarball of
+# config/qemu-src.env, every file of it) as its first commit, tagged
+# "base" (fixed dates, so its id never changes), and qemu-patches/ applied
+# with git am in qemu-patches/series order on the branch "pr3".  An
+# existing tree is left alone unless FORCE=1.
+# usage: mkqemu-tree.sh TREE CACHE PATCHDIR
+set -euo pipefail
+tree=$1 cache=$2 pdir=$(cd "$3" && pwd)
+here=$(cd "$(dirname "$0")/.." && pwd)
+. "$here/config/qemu-src.env"
+if [ -d "$tree/.git" ] && [ "${FORCE:-0}" != 1 ]; then
+	echo "qemu-tree: $tree exists (FORCE=1 to recreate it from the tarball + qemu-patches/)"
+	exit 0
+fi
+tarball=$("$here/scripts/fetch-qemu-src.sh" "$cache" | sed -n 1p)
+rm -rf "$tree" "$tree.tmp" && mkdir -p "$tree.tmp"
+echo "qemu-tree: unpacking $QEMU_SRC_FILE into $tree"
+tar --no-same-owner -C "$tree.tmp" -xJf "$tarball"
+mv "$tree.tmp/qemu-$QEMU_SRC_VERSION" "$tree" && rmdir "$tree.tmp"
+cd "$tree"
+export GIT_AUTHOR_NAME="vfio-lowpower harness" GIT_AUTHOR_EMAIL="harness@localhost"
+export GIT_COMMITTER_NAME="vfio-lowpower harness" GIT_COMMITTER_EMAIL="harness@localhost"
+export GIT_AUTHOR_DATE="2025-07-01T00:00:00Z" GIT_COMMITTER_DATE="2025-07-01T00:00:00Z"
+git init -q -b upstream
+git config core.autocrlf false
+git config gc.auto 0
+echo "qemu-tree: committing the base"
+git add -A -f >/dev/null
+git commit -q -m "QEMU $QEMU_SRC_VERSION (Debian's $QEMU_SRC_FILE)" \
+	-m "Unpacked from $QEMU_SRC_FILE (sha256 $QEMU_SRC_SHA256), every file of it."
+git tag -f base >/dev/null
+git checkout -q -b pr3
+# work on the series is committed as its author (make qemu-export)
+git config user.name "Vfio Lowpower Backport"
+git config user.email "vfio-lowpower@example.org"
+unset GIT_AUTHOR_NAME GIT_AUTHOR_EMAIL GIT_AUTHOR_DATE GIT_COMMITTER_DATE
+n=0
+while read -r p; do
+	case "$p" in ''|'#'*) continue ;; esac
+	git am -q --committer-date-is-author-date "$pdir/$p" || {
+		echo "qemu-tree: git am failed on $p" >&2
+		git am --show-current-patch=diff 2>/dev/null | head -20 >&2
+		git am --abort
+		exit 1
+	}
+	n=$((n + 1))
+done < <([ -f "$pdir/series" ] && cat "$pdir/series")
+echo "qemu-tree: $tree is QEMU $QEMU_SRC_VERSION + $n patches (branch 'pr3', tag 'base')"

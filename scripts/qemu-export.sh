@@ -1,0 +1,36 @@
+#!/bin/bash
+# Regenerate qemu-patches/ from the QEMU tree's commits since the tag
+# "base" (scripts/mkqemu-tree.sh): one file per commit, the series file,
+# and the cover letter (subject and text from qemu-patches/cover-letter.txt).
+# Options are fixed (zero commit ids, no signature, dates from the
+# commits) so an unchanged tree exports to unchanged files.
+# usage: qemu-export.sh TREE PATCHDIR
+set -euo pipefail
+tree=$1 pdir=$(cd "$2" && pwd)
+cover=$pdir/cover-letter.txt
+[ -z "$(git -C "$tree" status --porcelain --untracked-files=no)" ] ||
+	{ echo "qemu-export: $tree has uncommitted changes; commit them first" >&2; exit 1; }
+n=$(git -C "$tree" rev-list --count refs/tags/base..HEAD)
+[ "$n" -gt 0 ] || { echo "qemu-export: no commits on top of base" >&2; exit 1; }
+# the cover letter is from the series' author, whoever runs the export
+GIT_COMMITTER_NAME=$(git -C "$tree" log -1 --format=%an HEAD)
+GIT_COMMITTER_EMAIL=$(git -C "$tree" log -1 --format=%ae HEAD)
+export GIT_COMMITTER_NAME GIT_COMMITTER_EMAIL
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+git -C "$tree" format-patch -q --zero-commit --no-signature --numbered --cover-letter \
+	--stat=72 --stat-graph-width=20 --abbrev=12 -o "$tmp" refs/tags/base..HEAD
+c=$tmp/0000-cover-letter.patch
+if [ -f "$cover" ]; then
+	subject=$(head -n 1 "$cover")
+	awk -v subj="$subject" -v blurb="$cover" '
+		/\*\*\* SUBJECT HERE \*\*\*/ { sub(/\*\*\* SUBJECT HERE \*\*\*/, subj) }
+		/\*\*\* BLURB HERE \*\*\*/ { while ((getline l < blurb) > 0) if (n++ > 1) print l; next }
+		{ print }' "$c" >"$c.new" && mv "$c.new" "$c"
+fi
+date=$(git -C "$tree" log -1 --format=%aD HEAD)
+sed -i "s/^Date: .*/Date: $date/" "$c"
+find "$pdir" -maxdepth 1 -name '[0-9][0-9][0-9][0-9]-*.patch' -delete
+cp "$tmp"/*.patch "$pdir/"
+(cd "$tmp" && ls [0-9][0-9][0-9][0-9]-*.patch | grep -v '^0000-') >"$pdir/series"
+echo "qemu-export: $n patches + cover letter written to $pdir"
