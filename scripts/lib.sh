@@ -56,3 +56,10 @@ stamp_output() {
 	} >"$file.meta" 2>/dev/null || true
 	return 0
 }
+
+# series_hash PATCHDIR: a hash of the series' patch files in series order
+# (scripts/mktree.sh keeps a tree whose branch 'series' was applied from,
+# or exported to, the same hash)
+series_hash() {
+	(cd "$1" && grep -vE '^(#|$)' series | xargs -r cat) | sha256sum | cut -d' ' -f1
+}

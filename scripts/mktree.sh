@@ -1,7 +1,10 @@
 #!/bin/bash
 # Make TREE a git repository holding the base as its first commit (fixed
 # dates, so its id never changes) and the series applied with git am in
-# patches/series order.  An existing tree is left alone unless FORCE=1.
+# patches/series order.  An existing tree holding another series
+# (patches/ changed, or commits made in it and not exported) gets patches/
+# applied again, its old branch kept as 'series.prev'; FORCE=1 copies the
+# base anew.
 # usage: mktree.sh TREE SRCDIR PATCHDIR
 set -euo pipefail
 tree=$1 src=$2 pdir=$(cd "$3" && pwd)
@@ -10,8 +13,56 @@ export GIT_AUTHOR_NAME="vfio-lowpower harness" GIT_AUTHOR_EMAIL="harness@localho
 export GIT_COMMITTER_NAME="vfio-lowpower harness" GIT_COMMITTER_EMAIL="harness@localhost"
 export GIT_AUTHOR_DATE="2024-08-10T00:00:00Z" GIT_COMMITTER_DATE="2024-08-10T00:00:00Z"
 
+. "$(dirname "$0")/lib.sh"
+want=$(series_hash "$pdir")
+stamp=$(realpath -m "$tree")/.git/vfio-lowpower-series
+
+# apply PATCHDIR's series on a new branch 'series' at the base; record it
+apply_series() {
+	unset GIT_AUTHOR_NAME GIT_AUTHOR_EMAIL GIT_AUTHOR_DATE GIT_COMMITTER_DATE
+	# git am takes the author (and, with the option below, the committer
+	# date) from each patch, so the same patches always give the same ids.
+	local n=0 p
+	git checkout -q -B series base
+	while read -r p; do
+		case "$p" in ''|'#'*) continue ;; esac
+		git am -q --committer-date-is-author-date "$pdir/$p" || {
+			echo "tree: git am failed on $p" >&2
+			git am --show-current-patch=diff 2>/dev/null | head -20 >&2
+			git am --abort
+			exit 1
+		}
+		n=$((n + 1))
+	done < <([ -f "$pdir/series" ] && cat "$pdir/series")
+	echo "$want $(git rev-parse HEAD)" >"$stamp"
+	echo "tree: $tree is base + $n patches (branch 'series', tag 'base')"
+}
+
+# An existing tree is kept when it holds exactly PATCHDIR's series (as
+# applied or exported last: the stamp) on a clean branch 'series'.
+# Otherwise the series is applied again; commits that were never exported
+# stay on the branch 'series.prev'.
 if [ -d "$tree/.git" ] && [ "${FORCE:-0}" != 1 ]; then
-	echo "tree: $tree exists (FORCE=1 to recreate it from base + patches/)"
+	cd "$tree"
+	git am --abort >/dev/null 2>&1 || true
+	head=$(git rev-parse -q --verify series || true)
+	if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want $head" ] &&
+	   [ "$(git symbolic-ref -q --short HEAD)" = series ] &&
+	   [ -z "$(git status --porcelain --untracked-files=no)" ]; then
+		echo "tree: $tree holds patches/ (FORCE=1 to recreate it from base + patches/)"
+		exit 0
+	fi
+	if [ -n "$(git status --porcelain --untracked-files=no)" ]; then
+		echo "tree: $tree has uncommitted changes: commit (and make export) or discard them first" >&2
+		git status --short --untracked-files=no | head -n 10 >&2
+		exit 1
+	fi
+	if [ -n "$head" ]; then
+		git branch -f series.prev "$head"
+		echo "tree: $tree's branch 'series' is not patches/ (patches/ changed, or commits not exported);" \
+		     "it is kept as 'series.prev', applying patches/ again"
+	fi
+	apply_series
 	exit 0
 fi
 rm -rf "$tree"
@@ -32,19 +83,4 @@ git add -A >/dev/null
 git commit -q -m "Debian linux-source-5.10 $BASE_VERSION" \
 	-m "Unpacked from ${BASE_PKG}_${BASE_VERSION}_all.deb (sha256 $BASE_SHA256); the Debian packaging block at the end of .gitignore is dropped."
 git tag -f base >/dev/null
-git checkout -q -b series
-# git am takes the author (and, with the option below, the committer date)
-# from each patch, so the same patches always give the same commit ids.
-unset GIT_AUTHOR_NAME GIT_AUTHOR_EMAIL GIT_AUTHOR_DATE GIT_COMMITTER_DATE
-n=0
-while read -r p; do
-	case "$p" in ''|'#'*) continue ;; esac
-	git am -q --committer-date-is-author-date "$pdir/$p" || {
-		echo "tree: git am failed on $p" >&2
-		git am --show-current-patch=diff 2>/dev/null | head -20 >&2
-		git am --abort
-		exit 1
-	}
-	n=$((n + 1))
-done < <([ -f "$pdir/series" ] && cat "$pdir/series")
-echo "tree: $tree is base + $n patches (branch 'series', tag 'base')"
+apply_series
