@@ -1,8 +1,13 @@
 #!/bin/bash
-# Build every commit of the series in turn (bisectability): drivers/vfio
+# Build every commit of the series in turn (each patch builds, so the
+# series can be bisected).  A commit that changes the kernel: drivers/vfio
 # with W=1 and sparse (C=2), whose warnings must not grow over the base's,
-# then the whole kernel.  Prints one result line per commit; leaves the
-# tree on the branch it was on.
+# then the whole kernel.  A commit that changes only tools/ (the
+# selftests): the vfio selftests, against the uapi headers of the last
+# kernel commit.  The W=1 objects live in OBJDIR-w1, so that neither build
+# makes the other's objects stale; each step is incremental.  Prints one
+# result line per commit; leaves the tree on the branch it was on, also
+# when interrupted.
 # usage: bisect-build.sh TREE OBJDIR
 set -uo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
@@ -10,6 +15,9 @@ here=$(cd "$(dirname "$0")/.." && pwd)
 tree=$(cd "$1" && pwd) obj=$(cd "$2" && pwd)
 export CCACHE_BASEDIR=$(dirname "$tree") CCACHE_DIR=${CCACHE_DIR:-$HOME/.ccache}
 make=(make -C "$tree" O="$obj" -j"$(nproc)" CC="ccache gcc" HOSTCC="ccache gcc")
+w1=$obj-w1
+mkdir -p "$w1"
+make_w1=(make -C "$tree" O="$w1" -j"$(nproc)" CC="ccache gcc" HOSTCC="ccache gcc")
 logs=$obj/bisect
 mkdir -p "$logs"
 if [ -n "$(git -C "$tree" status --porcelain --untracked-files=no)" ]; then
@@ -24,6 +32,9 @@ branch=$(git -C "$tree" symbolic-ref -q --short HEAD || git -C "$tree" rev-parse
 enable_test_symbols() {
 	cat "$here/config/tests.config" >>"$obj/.config"
 	"${make[@]}" olddefconfig >/dev/null 2>&1
+	cmp -s "$obj/.config" "$w1/.config" && return
+	cp "$obj/.config" "$w1/.config"
+	"${make_w1[@]}" olddefconfig >/dev/null 2>&1
 }
 
 # warnings in the series' files (drivers/vfio, the vfio headers), without
@@ -31,21 +42,41 @@ enable_test_symbols() {
 # that a file includes are the base kernel's, whichever file includes them.
 vfio_warnings() {
 	enable_test_symbols
-	"${make[@]}" W=1 C=2 drivers/vfio/ >"$1.log" 2>&1 || return 1
+	# every file compiled again, so that each one's warnings are seen
+	find "$w1/drivers/vfio" -name '*.o' -delete 2>/dev/null
+	"${make_w1[@]}" W=1 C=2 drivers/vfio/ >"$1.log" 2>&1 || return 1
 	grep -E '(warning|error):' "$1.log" |
 		sed -nE 's|^(\.\./)?[^ ]*/(drivers/vfio/[^:]*\|include/(uapi/)?linux/vfio\.h):[0-9]+(:[0-9]+)?:|\2:|p' |
 		sort >"$1.warn"
 }
 
+trap 'git -C "$tree" checkout -q "$branch"' EXIT
 git -C "$tree" checkout -q base
 echo "bisect: W=1 and sparse warnings of drivers/vfio at the base (logs: $logs)"
-vfio_warnings "$logs/base" || { echo "FAIL bisect:base  (see $logs/base.log)"; exit 0; }
-i=0
+run_logged "bisect: drivers/vfio at the base (W=1, sparse; the first run prepares $w1)" "$logs/base.run.log" \
+	vfio_warnings "$logs/base" || { echo "FAIL bisect:base  (see $logs/base.log)"; exit 0; }
+i=0 kc=base hdr=
 for c in $(git -C "$tree" rev-list --reverse "base..$branch"); do
 	i=$((i + 1))
 	subj=$(git -C "$tree" log -1 --format=%s "$c")
 	name=$(printf '%04d %s' "$i" "$subj")
 	git -C "$tree" checkout -q "$c"
+	if [ -z "$(git -C "$tree" diff-tree --no-commit-id --name-only -r "$c" | grep -v '^tools/')" ]; then
+		# only tools/: the selftests, against the last kernel commit's uapi
+		if [ "$hdr" != "$kc" ]; then
+			"${make[@]}" headers_install INSTALL_HDR_PATH="$logs/usr" >"$logs/$i.headers.log" 2>&1 &&
+				hdr=$kc
+		fi
+		if [ "$hdr" = "$kc" ] && make -C "$tree/tools/testing/selftests/vfio" OUTPUT="$logs/selftests" \
+			KHDR_INCLUDES="-isystem $logs/usr/include" >"$logs/$i.selftests.log" 2>&1; then
+			echo "PASS bisect:$name"
+		else
+			echo "FAIL bisect:$name  (the selftests do not build, see $logs/$i.selftests.log)"
+			grep -E 'error|warning' "$logs/$i.selftests.log" | head -n 10 | sed 's/^/    /'
+		fi
+		continue
+	fi
+	kc=$c
 	if ! vfio_warnings "$logs/$i"; then
 		echo "FAIL bisect:$name  (drivers/vfio does not build)"
 		grep -E 'error' "$logs/$i.log" | head -n 10 | sed 's/^/    /'
@@ -75,4 +106,3 @@ for c in $(git -C "$tree" rev-list --reverse "base..$branch"); do
 	fi
 	echo "PASS bisect:$name"
 done
-git -C "$tree" checkout -q "$branch"
