@@ -13,6 +13,10 @@ start=$SECONDS
 record() { tee -a "$results"; }
 fail_step() { echo "FAIL $1" | record; }
 
+# the console parser every guest's results go through, on its own cases
+echo "== the console parser's tests"
+"$here/scripts/test-parse-console.sh" | record
+
 if [ -s "$here/patches/series" ]; then
 	echo "== checkpatch --strict on each patch"
 	"$here/scripts/checkpatch.sh" "$tree" "$here/patches" | record

@@ -1,6 +1,12 @@
 # Read a guest console log; print one result per line, "PASS|FAIL|SKIP name",
 # for every kselftest (TAP) and KUnit (KTAP) case, then the gates on the
-# log itself: no kernel splat, and the guest reached its end.
+# log itself: no kernel splat, and the guest reached its end.  A test
+# program (guest/init's "init: running /tests/P" ... "init: /tests/P exit
+# N") that reported fewer results than its plan ("1..N"), exited non-zero
+# with no failing result, or never ended, gets a FAIL line of its own
+# ("P:all-results-reported", "P:exit-status", "P:ran-to-its-end"): a
+# program that stops halfway is a failure, never fewer passes.
+# Tested by scripts/test-parse-console.sh.
 # usage: awk -f parse-console.awk console.log
 function strip(s) { sub(/\r$/, "", s); return s }
 function kernel_line(s) { return s ~ /^\[ *[0-9]+\.[0-9]+\] / }
@@ -14,11 +20,37 @@ BEGIN {
 		"BUG [^ :]+ \\(|Object already free|Redzone overwritten|Poison overwritten"
 	prog = "selftest"
 }
+# the end of the program that ran: its gates (status "" if it never ended)
+function program_end(status) {
+	if (status == "")
+		print "FAIL", prog ":ran-to-its-end  (no \"init: /tests/" prog " exit\" line: " \
+			nres " results" (plan >= 0 ? " of " plan : "") ")"
+	else if (plan >= 0 && nres < plan)
+		print "FAIL", prog ":all-results-reported  (" nres " of " plan " results, exit " status ")"
+	else if (status + 0 != 0 && nfail == 0)
+		print "FAIL", prog ":exit-status  (exit " status ", no result failed)"
+	inprog = 0
+}
 {
 	line = strip($0)
 	if (match(line, /^init: running \/tests\//)) {
+		if (inprog)
+			program_end("")
 		prog = substr(line, RLENGTH + 1)
+		inprog = 1; plan = -1; nres = 0; nfail = 0
 		next
+	}
+	if (inprog && line ~ /^init: \/tests\/[^ ]+ exit [0-9]+$/) {
+		status = line
+		sub(/.* exit /, "", status)
+		program_end(status)
+		next
+	}
+	if (inprog && plan < 0 && line ~ /^1\.\.[0-9]+/) {
+		plan = line
+		sub(/^1\.\./, "", plan)
+		sub(/[^0-9].*/, "", plan)
+		plan += 0
 	}
 	if (line ~ /init: vfio-lowpower guest done/)
 		done = 1
@@ -66,9 +98,13 @@ BEGIN {
 		if (name == "")
 			name = run
 		print st, prog ":" name (reason != "" ? "  (" reason ")" : "") (st == "FAIL" ? why : "")
+		nres++
+		nfail += st == "FAIL"
 	}
 }
 END {
+	if (inprog)
+		program_end("")
 	if (nsplat)
 		print "FAIL console:no-kernel-splat  (" nsplat " matching lines; the first report:)" splat
 	else
