@@ -43,7 +43,17 @@ echo "qemu: booting $kernel (job $job,$([ "${SECURE_BOOT:-0}" != 1 ] || echo " S
 start=$SECONDS
 set +e
 timeout -k 5 "$timeout" "$here/scripts/qemu.sh" "${args[@]}" -kernel "$kernel" -initrd "$initrd" \
-	-append "$cmdline" </dev/null >"$log" 2>&1
+	-append "$cmdline" </dev/null >"$log" 2>&1 &
+qpid=$!
+# a progress line every 30 s: the program running, the results so far
+. "$here/scripts/lib.sh"
+while ! wait_for "$qpid" 30; do
+	prog=$(grep -a '^init: running ' "$log" | tail -n 1 | sed 's|.*/||; s/\r$//')
+	echo "  ... guest: $((SECONDS - start)) s of ${timeout} s,${prog:+ running $prog,}" \
+	     "$(grep -acE '^(not )?ok [0-9]+ ' "$log") results" \
+	     "($(grep -acE '^not ok [0-9]+ ' "$log") failed), console: $log"
+done
+wait "$qpid"
 rc=$?
 set -e
 [ -z "$agent_pid" ] || { kill "$agent_pid" 2>/dev/null; wait "$agent_pid" 2>/dev/null || true; }
