@@ -143,8 +143,12 @@ if [ -d "$root/usr/bin" ]; then
 		install --no-install-recommends "linux-image-$old_k-unsigned" ||
 		fail "install:linux-image-$old_k"
 	t=$SECONDS
-	if root_apt "apt-get install dkms linux-headers-$old_k ./$(basename "$deb")" "$out/apt-install.log" \
-		install --no-install-recommends dkms "linux-headers-$old_k" "$pkg"; then
+	# as docs/debian11.md says: the headers metapackage too, which brings
+	# the headers of the kernels later updates install (and now the
+	# newest kernel's: DKMS builds for it at once)
+	if root_apt "apt-get install dkms linux-headers-amd64 linux-headers-$old_k ./$(basename "$deb")" \
+		"$out/apt-install.log" \
+		install --no-install-recommends dkms linux-headers-amd64 "linux-headers-$old_k" "$pkg"; then
 		pass "install:package  ($((SECONDS - t)) s, DKMS build included)"
 	else
 		fail "install:package  (see $out/apt-install.log)"
@@ -154,7 +158,7 @@ if [ -d "$root/usr/bin" ]; then
 		t=$SECONDS
 		root_apt "kernel update: linux-image/headers-$new_k" "$out/apt-update-kernel.log" \
 			install --no-install-recommends "linux-image-$new_k-unsigned" "linux-headers-$new_k"
-		dkms_result "dkms:kernel-update:$new_k  ($((SECONDS - t)) s, DKMS rebuilt by itself)" "$new_k"
+		dkms_result "dkms:kernel-update:$new_k  ($((SECONDS - t)) s; DKMS built for it when the headers metapackage brought its headers)" "$new_k"
 	fi
 fi
 
