@@ -67,6 +67,8 @@ compare() {
 	fi
 }
 
+# back to the branch it was on, also when interrupted
+trap 'git -C "$tree" checkout -q "$branch"' EXIT
 git -C "$tree" checkout -q base
 run_logged "lint: clang W=1 of drivers/vfio at the base (first run: the kernel's prepare)" \
 	"$logs/base-clang.run" clang_warnings "$logs/base-clang"
