@@ -46,8 +46,10 @@ timeout -k 5 "$timeout" "$here/scripts/qemu.sh" "${args[@]}" -kernel "$kernel" -
 	-append "$cmdline" </dev/null >"$log" 2>&1 &
 qpid=$!
 # a progress line every 30 s: the program running, the results so far
+# (QEMU_PROGRESS=0: the caller prints its own)
 . "$here/scripts/lib.sh"
 while ! wait_for "$qpid" 30; do
+	[ "${QEMU_PROGRESS:-1}" = 0 ] && continue
 	prog=$(grep -a '^init: running ' "$log" | tail -n 1 | sed 's|.*/||; s/\r$//')
 	echo "  ... guest: $((SECONDS - start)) s of ${timeout} s,${prog:+ running $prog,}" \
 	     "$(grep -acE '^(not )?ok [0-9]+ ' "$log") results" \

@@ -123,13 +123,14 @@ boot() {
 	pr3) timeout=$((2700 * pairs)) ;;
 	pr3tables) timeout=$((1800 * pairs)) ;;
 	pr3short) timeout=$((1200 * pairs)) ;;
+	pr3idle) timeout=$(((1500 + ${VMM_IDLE_S:-600}) * pairs)) ;;
 	*) timeout=$((720 * pairs)) ;;
 	esac
 	echo "== vmm-check: $h, $mode, $vmms x $devs (timeout $timeout s), console: $log"
 	# pr3: the test machine's QEMU carries out set_link (scripts/vmm-agent.py)
 	VMM_AGENT=$(case $mode in pr3*) echo 1 ;; *) echo 0 ;; esac) \
-	EXTRA_CMDLINE="vfio_env=VFIO_VMM_PR3_CYCLES=${VMM_PR3_CYCLES:-3},VFIO_VMM_MODE=$mode,VFIO_VMM_VMMS=$vmms,VFIO_VMM_DEVICES=$devs,VFIO_VMM_LIFECYCLES=$([ "$mode" = short ] && echo "$cycles" || echo 0),VFIO_VMM_IDLE=$idle,VFIO_VMM_D3_BAR=$bar" \
-	lock "$here/scripts/run-qemu.sh" "$kernel" "$initrd" "$log" check "$timeout" \
+	EXTRA_CMDLINE="vfio_env=VFIO_VMM_PR3_CYCLES=${VMM_PR3_CYCLES:-3},VFIO_VMM_IDLE_S=${VMM_IDLE_S:-600},VFIO_VMM_MODE=$mode,VFIO_VMM_VMMS=$vmms,VFIO_VMM_DEVICES=$devs,VFIO_VMM_LIFECYCLES=$([ "$mode" = short ] && echo "$cycles" || echo 0),VFIO_VMM_IDLE=$idle,VFIO_VMM_D3_BAR=$bar" \
+	QEMU_PROGRESS=0 lock "$here/scripts/run-qemu.sh" "$kernel" "$initrd" "$log" check "$timeout" \
 		< /dev/null 2>&1 | sed 's/^/  /' &
 	# progress: the last TAP line every 60 s
 	local pid=$! i=0
