@@ -79,7 +79,10 @@ endif
 
 fetch: $(BUILD)/src/.done
 
+# the packages again at each run (a few seconds when all are there): one
+# added to PKGS later reaches a clone whose first fetch is long done
 tree: fetch
+	@$(S)/deps.sh $(PKGS)
 	@$(S)/mktree.sh $(TREE) $(BUILD)/src patches
 
 export:
