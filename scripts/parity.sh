@@ -42,7 +42,11 @@ run() {	# name kernel initrd
 	return $rc
 }
 rc=0
-run base "$build/obj-base/arch/x86/boot/bzImage" "$out/initramfs.cpio.gz" || rc=1
+# stock 5.10's column is for reference: its known defects (the PMCSR
+# race's double free, the VF open that never returns when the PF shares
+# its IOMMU group) can keep its guest from ending; that fails nothing
+run base "$build/obj-base/arch/x86/boot/bzImage" "$out/initramfs.cpio.gz" ||
+	echo "parity: the 5.10 guest did not end cleanly (its column is for reference; see $out/console-base.log)"
 run series "$obj/arch/x86/boot/bzImage" "$out/initramfs.cpio.gz" || rc=1
 run mainline "$build/mainline/vmlinuz" "$out/initramfs-ml.cpio.gz" || rc=1
 
