@@ -13,16 +13,23 @@ build=$1 tree=$2
 seed=${SEED:-$(od -An -N4 -tu4 /dev/urandom | tr -d ' ')}
 ops=${STRESS_OPS:-50000} cycles=${STRESS_LIFECYCLES:-1000}
 kobj=$build/obj-kasan
+# STRESS_TESTS: which of the three programs (default all, in one guest);
+# e.g. STRESS_TESTS=fail_nth and STRESS_TESTS="random stress" in two
+# guests side by side, each with a console of its own
+tests=${STRESS_TESTS:-fail_nth random stress}
+tag=$(tr ' ' '-' <<<"$tests")
 log=$build/console-stress.log
+[ -z "${STRESS_TESTS:-}" ] || log=$build/console-stress-$tag.log
 echo "stress: seed $seed, $ops random operations, $cycles VM lifecycles (SEED=$seed replays it)"
 KERNEL_FRAGMENTS="kernel.config debug.config tests.config kasan.config" \
 	"$here/scripts/build-kernel.sh" "$tree" "$kobj" || exit 1
-"$here/scripts/mkinitramfs.sh" "$build/initramfs-stress.cpio.gz" \
-	"$build"/tests/vfio_pci_random_test "$build"/tests/vfio_pci_stress_test \
-	$(ls "$build"/tests/vfio_pci_fail_nth_test 2>/dev/null) || exit 1
+initrd=$build/initramfs-stress.cpio.gz
+[ -z "${STRESS_TESTS:-}" ] || initrd=$build/initramfs-stress-$tag.cpio.gz
+"$here/scripts/mkinitramfs.sh" "$initrd" \
+	$(for t in $tests; do ls "$build/tests/vfio_pci_${t}_test"; done) || exit 1
 start=$SECONDS
 EXTRA_CMDLINE="slub_debug=FZPUA;FZPU,Acpi-* vfio_env=VFIO_RANDOM_SEED=$seed,VFIO_RANDOM_OPS=$ops,VFIO_LIFECYCLES=$cycles" \
-	"$here/scripts/run-qemu.sh" "$kobj/arch/x86/boot/bzImage" "$build/initramfs-stress.cpio.gz" \
+	"$here/scripts/run-qemu.sh" "$kobj/arch/x86/boot/bzImage" "$initrd" \
 	"$log" check "${STRESS_TIMEOUT:-10800}"
 rc=$?
 results=$(awk -f "$here/scripts/parse-console.awk" "$log")
