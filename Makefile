@@ -97,8 +97,8 @@ tests: kernel
 demo: tests
 	@$(S)/mkinitramfs.sh $(BUILD)/initramfs-demo.cpio.gz $(BUILD)/tests/vfio_lowpower_demo \
 		$(wildcard $(BUILD)/tests/vfio-pm-status)
-	@$(S)/run-qemu.sh $(KERNEL) $(BUILD)/initramfs-demo.cpio.gz $(BUILD)/console-demo.log demo 300
-	@bash -c '. $(S)/lib.sh && stamp_output $(BUILD)/console-demo.log "make demo"'
+	@start=$$(date +%s); $(S)/run-qemu.sh $(KERNEL) $(BUILD)/initramfs-demo.cpio.gz $(BUILD)/console-demo.log demo 300 && \
+		STAMP_ELAPSED=$$(($$(date +%s) - start)) bash -c '. $(S)/lib.sh && stamp_output $(BUILD)/console-demo.log "make demo (the guest)"'
 	@grep -E '^(demo|init|status): ' $(BUILD)/console-demo.log | grep -v 'init: vfio-lowpower'
 
 check: tree

@@ -35,7 +35,8 @@ wait_for() {
 # (read by scripts/docs.sh for docs/measured/): the date, the project's
 # commit (and whether tracked files had uncommitted changes), the number
 # of patches in patches/series, the command with the knobs set in the
-# environment, and how long the calling script had run.  Never fails.
+# environment, and how long the calling script had run (STAMP_ELAPSED,
+# in seconds, when the caller timed it itself).  Never fails.
 stamp_output() {
 	local file=$1 cmd=$2 top commit patches knobs= v
 	top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -52,7 +53,7 @@ stamp_output() {
 	  echo "commit: $commit"
 	  echo "patches: ${patches:-0}"
 	  echo "command: $knobs$cmd"
-	  echo "elapsed: ${SECONDS:-0} s"
+	  echo "elapsed: ${STAMP_ELAPSED:-${SECONDS:-0}} s"
 	} >"$file.meta" 2>/dev/null || true
 	return 0
 }
