@@ -47,8 +47,22 @@ timeout -k 5 "$timeout" "$here/scripts/qemu.sh" "${args[@]}" -kernel "$kernel" -
 qpid=$!
 # a progress line every 30 s: the program running, the results so far
 # (QEMU_PROGRESS=0: the caller prints its own)
+# A guest that printed its last line and then does not reset within
+# QEMU_DONE_GRACE seconds (120) is stopped: stock 5.10 can hang in its
+# reboot behind a task its own deadlock left (make parity's base guest)
 . "$here/scripts/lib.sh"
+done_at=
 while ! wait_for "$qpid" 30; do
+	if [ -z "$done_at" ] && grep -aq '^init: vfio-lowpower guest done' "$log"; then
+		done_at=$SECONDS
+	fi
+	if [ -n "$done_at" ] && [ $((SECONDS - done_at)) -ge "${QEMU_DONE_GRACE:-120}" ]; then
+		kill "$qpid" 2>/dev/null
+		wait "$qpid"
+		echo "FAILED: qemu: the guest printed its last line $((SECONDS - done_at)) s ago and did not reset; stopped. Last console lines:" >&2
+		tail -n 10 "$log" | sed 's/^/  | /' >&2
+		exit 125
+	fi
 	[ "${QEMU_PROGRESS:-1}" = 0 ] && continue
 	prog=$(grep -a '^init: running ' "$log" | tail -n 1 | sed 's|.*/||; s/\r$//')
 	echo "  ... guest: $((SECONDS - start)) s of ${timeout} s,${prog:+ running $prog,}" \
