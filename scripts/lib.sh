@@ -46,7 +46,8 @@ stamp_output() {
 	fi
 	patches=$(grep -c . "$top/patches/series" 2>/dev/null)
 	for v in KSRC CHECK_LINT CHECK_KASAN CHECK_DISTRO DISTRO_SECURE_BOOT DISTRO_STRESS_LOOPS \
-		 QEMU_BIN QEMU_TIMEOUT TCG_THREAD DISTRO_TCG_THREAD ROUNDS; do
+		 QEMU_BIN QEMU_TIMEOUT TCG_THREAD DISTRO_TCG_THREAD ROUNDS PARITY_RUNS STRESS_TESTS \
+		 VMM_RUNS VMM_SET VMM_IDLE_S; do
 		[ -n "${!v:-}" ] && knobs="$knobs$v=${!v} "
 	done
 	{ echo "date: $(date -u '+%Y-%m-%d %H:%M:%S UTC')"
