@@ -67,6 +67,7 @@ for c in $(git -C "$tree" rev-list --reverse "base..$branch"); do
 			"${make[@]}" headers_install INSTALL_HDR_PATH="$logs/usr" >"$logs/$i.headers.log" 2>&1 &&
 				hdr=$kc
 		fi
+		mkdir -p "$logs/selftests"
 		if [ "$hdr" = "$kc" ] && make -C "$tree/tools/testing/selftests/vfio" OUTPUT="$logs/selftests" \
 			KHDR_INCLUDES="-isystem $logs/usr/include" >"$logs/$i.selftests.log" 2>&1; then
 			echo "PASS bisect:$name"

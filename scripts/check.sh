@@ -8,43 +8,50 @@ build=$1 tree=$2 obj=$3 cache=$4
 results=$build/results.txt
 : >"$results"
 start=$SECONDS
+. "$here/scripts/lib.sh"
+# the time of each step, in build/timings-cold.txt when this clone had no
+# debug kernel built yet (ccache may still be warm), else timings-warm.txt
+state=warm
+[ -e "$obj/vmlinux" ] || state=cold
+TIMINGS=$build/timings.tmp
+: >"$TIMINGS"
 
 # record: print result lines (and their indented detail) and keep them
 record() { tee -a "$results"; }
 fail_step() { echo "FAIL $1" | record; }
 
 # the console parser every guest's results go through, on its own cases
-echo "== the console parser's tests"
+step parser "the console parser's tests"
 "$here/scripts/test-parse-console.sh" | record
 
 if [ -s "$here/patches/series" ]; then
-	echo "== checkpatch --strict on each patch"
+	step checkpatch "checkpatch --strict on each patch"
 	"$here/scripts/checkpatch.sh" "$tree" "$here/patches" | record
 	# configures the build directory; later builds are incremental.  A
 	# failure here is reported below; the per-patch builds say which
 	# patch breaks.
-	echo "== the kernel at the top of the series"
+	step kernel "the debug kernel at the top of the series"
 	"$here/scripts/build-kernel.sh" "$tree" "$obj" || true
 	if [ -f "$obj/.config" ]; then
-		echo "== each patch builds (W=1, sparse over drivers/vfio, whole kernel)"
+		step per-patch "each patch builds (W=1, sparse over drivers/vfio, whole kernel)"
 		"$here/scripts/bisect-build.sh" "$tree" "$obj" | record
 	fi
 	# the fixes for stock 5.10 (Cc: stable, or a backport): each alone on
 	# the plain base, drivers/vfio with W=1
-	echo "== each stable fix applies to the base alone and builds"
+	step stable-alone "each stable fix applies to the base alone and builds"
 	"$here/scripts/stable-alone.sh" "$tree" "$build/obj-stable" "$here/patches" | record
 	# what a build robot reports: clang W=1 and coccicheck over
 	# drivers/vfio, the base against the top (CHECK_LINT=0 leaves it out)
 	if [ "${CHECK_LINT:-1}" = 1 ]; then
-		echo "== clang W=1 and coccicheck of drivers/vfio (make lint)"
+		step lint "clang W=1 and coccicheck of drivers/vfio (make lint)"
 		"$here/scripts/lint.sh" "$tree" "$build/obj-clang" | record
 	fi
 fi
 
-echo "== test kernel at the top of the series"
+step kernel-again "the debug kernel at the top of the series (built above unless the tree moved)"
 if "$here/scripts/build-kernel.sh" "$tree" "$obj"; then
 	echo "PASS build:kernel" | record
-	echo "== selftests and guest image"
+	step debug-guest "selftests, guest image and the debug kernel's guest"
 	# the stress programs, the fail-nth and the failed-resume ones run on
 	# the KASAN kernel below (it has the debug kernel's options and fault
 	# injection), the rest here
@@ -95,7 +102,7 @@ kasan_module() {	# tree kobj
 # names get a "kasan:" prefix.  CHECK_KASAN=0 runs them on the debug
 # kernel instead.
 if [ -n "${stress:-}" ]; then
-	echo "== KASAN kernel: the stress tests, fail-nth and the failed resume"
+	step kasan-kernel "KASAN kernel: the stress tests, fail-nth and the failed resume"
 	kobj=$build/obj-kasan
 	if KERNEL_FRAGMENTS="kernel.config debug.config tests.config kasan.config" \
 		"$here/scripts/build-kernel.sh" "$tree" "$kobj"; then
@@ -106,6 +113,7 @@ if [ -n "${stress:-}" ]; then
 			fail_step "build:selftests-module-kasan  (see $kobj/selftests-mod.log)"
 			kmod=
 		fi
+		step kasan-guest "the KASAN kernel's guest"
 		"$here/scripts/mkinitramfs.sh" "$build/initramfs-kasan.cpio.gz" $stress $kmod &&
 		# slub_debug: SLUB_DEBUG_ON's checks, and failslab's mark on every
 		# cache but ACPICA's (vfio_pci_fail_nth_test says why); its three
@@ -130,7 +138,7 @@ fi
 # same selftests, on Debian's kernel images with the modules DKMS built.
 # CHECK_DISTRO=0 leaves it out.
 if [ "${CHECK_DISTRO:-1}" = 1 ] && [ -s "$here/patches/series" ]; then
-	echo "== Debian 11 kernels with the DKMS package (make distro-check)"
+	step distro "Debian 11 kernels with the DKMS package (make distro-check)"
 	"$here/scripts/deps.sh" debhelper dh-dkms dpkg-dev debootstrap
 	# (no tee /dev/stderr: when stderr is a file, that truncates it)
 	dkms_out=$("$here/scripts/mkdkms.sh" "$build" "$tree")
@@ -156,18 +164,22 @@ fi
 # kernel, Debian 11's QEMU 5.2 on each Debian kernel make distro-check
 # booted, with its DKMS modules.  CHECK_VMM=0 leaves it out.
 if [ "${CHECK_VMM:-1}" = 1 ] && [ -f "$build/obj/arch/x86/boot/bzImage" ]; then
-	echo "== a real VMM in the test machine (make vmm-check's short part)"
+	step vmm "a real VMM in the test machine (make vmm-check's short part)"
 	VMM_SET=check "$here/scripts/vmm-check.sh" "$build" "$cache" 2>&1 | tee "$build/vmm-check.log" |
 		grep --line-buffered -vE '^(PASS|FAIL|SKIP) |^    '
 	cat "$build/vmm/results.txt" | record
 fi
 
-. "$here/scripts/lib.sh" && stamp_output "$results" "make check"	# results.txt complete; for make docs
+step_end
+stamp_output "$results" "make check"	# results.txt complete; for make docs
+mv "$TIMINGS" "$build/timings-$state.txt" && stamp_output "$build/timings-$state.txt" "make check"
 pass=$(grep -c '^PASS ' "$results")
 fail=$(grep -c '^FAIL ' "$results")
 skip=$(grep -c '^SKIP ' "$results")
 echo
 echo "== $(date -u +%H:%M:%S) check took $((SECONDS - start)) s"
+echo "Time of each step ($state: $build/timings-$state.txt, docs/measured/timings.md after make docs):"
+print_timings "$build/timings-$state.txt"
 if [ "$fail" != 0 ]; then
 	echo "Failures:"
 	awk '/^FAIL / { show = 1; print; next } /^    / && show { print; next } { show = 0 }' \

@@ -65,3 +65,26 @@ stamp_output() {
 series_hash() {
 	(cd "$1" && grep -vE '^(#|$)' series | xargs -r cat) | sha256sum | cut -d' ' -f1
 }
+
+# Step timings: "step NAME TITLE..." ends the step before (if any) and
+# starts NAME, printing "== HH:MM:SS TITLE"; step_end ends the last one.
+# Each ended step appends "NAME SECONDS" to $TIMINGS (when set); print_timings
+# FILE shows such a file as a table.  scripts/docs.sh makes
+# docs/measured/timings.md of them.
+step() {
+	step_end
+	STEP_NAME=$1 STEP_T=$SECONDS
+	shift
+	echo "== $(date -u +%H:%M:%S) $*"
+}
+step_end() {
+	if [ -n "${STEP_NAME:-}" ] && [ -n "${TIMINGS:-}" ]; then
+		echo "$STEP_NAME $((SECONDS - STEP_T))" >>"$TIMINGS"
+	fi
+	STEP_NAME=
+}
+print_timings() {
+	awk '/^#/ || NF != 2 { next }
+	     { printf "  %-28s %5d s  (%d min %02d s)\n", $1, $2, $2 / 60, $2 % 60; t += $2 }
+	     END { printf "  %-28s %5d s  (%d min %02d s)\n", "total", t, t / 60, t % 60 }' "$1"
+}
