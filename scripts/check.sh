@@ -95,6 +95,32 @@ kasan_module() {	# tree kobj
 	}
 	ls "$obj"/selftests-mod/*.ko
 }
+# kasan_results: waits for the KASAN guest started below (a progress line
+# every 30 s) and records its results
+kasan_pid=
+kasan_results() {
+	local t=$SECONDS rc
+	[ -n "$kasan_pid" ] || return 0
+	step kasan-wait "waiting for the KASAN kernel's guest (log: $build/kasan-run.log)"
+	while ! wait_for "$kasan_pid" 30; do
+		echo "  ... KASAN guest: $(grep -E '^ *\.\.\. guest:' "$build/kasan-run.log" | tail -n 1 | sed 's/^ *//' | cut -c1-150)"
+	done
+	wait "$kasan_pid" && rc=0 || rc=$?
+	kasan_pid=
+	sed 's/^/  | /' "$build/kasan-run.log" | grep -vE '^  \|  *\.\.\. guest:' | tail -n 20
+	if [ "$rc" = 0 ]; then
+		echo "PASS kasan:qemu:boot-and-power-off" | record
+	else
+		fail_step "kasan:qemu:boot-and-power-off  (see $build/console-kasan.log)"
+	fi
+	echo "== results from the KASAN guest console ($build/console-kasan.log)"
+	awk -f "$here/scripts/parse-console.awk" "$build/console-kasan.log" |
+		sed -E 's/^(PASS|FAIL|SKIP) /\1 kasan:/' | record
+}
+# stopped with make check: no KASAN guest left behind
+kill_tree() { local c; for c in $(pgrep -P "$1"); do kill_tree "$c"; done; kill "$1" 2>/dev/null; }
+trap '[ -z "$kasan_pid" ] || kill_tree "$kasan_pid"' EXIT
+
 # The stress programs, on a kernel with generic KASAN as well as the debug
 # options (config/kasan.config): memory errors that SLUB's checks would
 # miss; the fail-nth program, which needs that kernel's fault injection;
@@ -113,22 +139,27 @@ if [ -n "${stress:-}" ]; then
 			fail_step "build:selftests-module-kasan  (see $kobj/selftests-mod.log)"
 			kmod=
 		fi
-		step kasan-guest "the KASAN kernel's guest"
-		"$here/scripts/mkinitramfs.sh" "$build/initramfs-kasan.cpio.gz" $stress $kmod &&
-		# slub_debug: SLUB_DEBUG_ON's checks, and failslab's mark on every
-		# cache but ACPICA's (vfio_pci_fail_nth_test says why); its three
-		# slowest scenarios (a hundred tries and more each) are left to
-		# make stress
-		if EXTRA_CMDLINE="slub_debug=FZPUA;FZPU,Acpi-* vfio_env=VFIO_FAIL_NTH_SKIP=open_device:close_engaged:unbind_and_bind" \
-			"$here/scripts/run-qemu.sh" "$kobj/arch/x86/boot/bzImage" "$build/initramfs-kasan.cpio.gz" \
-			"$build/console-kasan.log" check "${QEMU_TIMEOUT:-1800}"; then
-			echo "PASS kasan:qemu:boot-and-power-off" | record
+		# the guest uses one core: it runs beside the steps after it
+		# (distro-check, the VMM runs; CHECK_PARALLEL=0: before them),
+		# and kasan_results records what it found
+		step kasan-guest-start "the KASAN kernel's guest, started (beside the steps after it; log: $build/kasan-run.log)"
+		if "$here/scripts/mkinitramfs.sh" "$build/initramfs-kasan.cpio.gz" $stress $kmod; then
+			# slub_debug: SLUB_DEBUG_ON's checks, and failslab's mark on
+			# every cache but ACPICA's (vfio_pci_fail_nth_test says why);
+			# its three slowest scenarios (a hundred tries and more each)
+			# are left to make stress
+			( t=$SECONDS
+			  EXTRA_CMDLINE="slub_debug=FZPUA;FZPU,Acpi-* vfio_env=VFIO_FAIL_NTH_SKIP=open_device:close_engaged:unbind_and_bind" \
+				"$here/scripts/run-qemu.sh" "$kobj/arch/x86/boot/bzImage" "$build/initramfs-kasan.cpio.gz" \
+				"$build/console-kasan.log" check "${QEMU_TIMEOUT:-1800}"
+			  rc=$?
+			  echo "kasan-guest-alone $((SECONDS - t)) beside" >>"$TIMINGS"
+			  exit $rc ) >"$build/kasan-run.log" 2>&1 &
+			kasan_pid=$!
+			[ "${CHECK_PARALLEL:-1}" = 1 ] || kasan_results
 		else
-			fail_step "kasan:qemu:boot-and-power-off  (see $build/console-kasan.log)"
+			fail_step "kasan:initramfs"
 		fi
-		echo "== results from the KASAN guest console ($build/console-kasan.log)"
-		awk -f "$here/scripts/parse-console.awk" "$build/console-kasan.log" |
-			sed -E 's/^(PASS|FAIL|SKIP) /\1 kasan:/' | record
 	else
 		fail_step "build:kernel-kasan  (see $kobj/build.log)"
 	fi
@@ -170,6 +201,7 @@ if [ "${CHECK_VMM:-1}" = 1 ] && [ -f "$build/obj/arch/x86/boot/bzImage" ]; then
 	cat "$build/vmm/results.txt" | record
 fi
 
+kasan_results
 step_end
 stamp_output "$results" "make check"	# results.txt complete; for make docs
 mv "$TIMINGS" "$build/timings-$state.txt" && stamp_output "$build/timings-$state.txt" "make check"

@@ -212,9 +212,13 @@ if [ -f "$cold" ] || [ -f "$warm" ]; then
 	  echo "|---|---:|---:|"
 	  awk 'function t(s) { return s == "" ? "-" : sprintf("%d min %02d s", s / 60, s % 60) }
 	       { f = FILENAME == ARGV[1] ? 1 : 2 }
-	       /^#/ || NF != 2 { next }
-	       { if (!($1 in seen)) { seen[$1] = 1; order[++n] = $1 } v[f, $1] = $2; tot[f] += $2 }
-	       END { for (i = 1; i <= n; i++) printf "| %s | %s | %s |\n", order[i], t(v[1, order[i]]), t(v[2, order[i]])
+	       /^#/ || NF < 2 { next }
+	       { if (!($1 in seen)) { seen[$1] = 1; order[++n] = $1 } v[f, $1] = $2 }
+	       $3 == "beside" { bg[$1] = 1; next }
+	       { tot[f] += $2 }
+	       END { for (i = 1; i <= n; i++)
+			printf "| %s%s | %s | %s |\n", order[i], order[i] in bg ? " (beside the steps after its start, not in the total)" : "",
+			       t(v[1, order[i]]), t(v[2, order[i]])
 		     printf "| **total** | %s | %s |\n", t(tot[1]), t(tot[2]) }' \
 		"$( [ -f "$cold" ] && echo "$cold" || echo /dev/null)" "$( [ -f "$warm" ] && echo "$warm" || echo /dev/null)"
 	} >"$page.tmp" && mv "$page.tmp" "$page" && wrote "$page" "$cold, $warm"

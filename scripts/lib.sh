@@ -83,8 +83,12 @@ step_end() {
 	fi
 	STEP_NAME=
 }
+# (a line "NAME SECONDS beside" is a background job's own time, which
+# overlapped the steps after its start: not part of the total)
 print_timings() {
-	awk '/^#/ || NF != 2 { next }
-	     { printf "  %-28s %5d s  (%d min %02d s)\n", $1, $2, $2 / 60, $2 % 60; t += $2 }
+	awk '/^#/ || NF < 2 { next }
+	     { printf "  %-28s %5d s  (%d min %02d s)%s\n", $1, $2, $2 / 60, $2 % 60,
+		      $3 == "beside" ? ", beside the steps after it" : "" }
+	     $3 != "beside" { t += $2 }
 	     END { printf "  %-28s %5d s  (%d min %02d s)\n", "total", t, t / 60, t % 60 }' "$1"
 }
