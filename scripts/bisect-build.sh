@@ -2,8 +2,9 @@
 # Build every commit of the series in turn (each patch builds, so the
 # series can be bisected).  A commit that changes the kernel: drivers/vfio
 # with W=1 and sparse (C=2), whose warnings must not grow over the base's,
-# then the whole kernel.  A commit that changes only tools/ (the
-# selftests): the vfio selftests, against the uapi headers of the last
+# then the whole kernel.  A commit that changes only Documentation/ or
+# MAINTAINERS: nothing to build.  One that changes only those and tools/
+# (the selftests): the vfio selftests, against the uapi headers of the last
 # kernel commit.  The W=1 objects live in OBJDIR-w1, so that neither build
 # makes the other's objects stale; each step is incremental.  Prints one
 # result line per commit; leaves the tree on the branch it was on, also
@@ -61,14 +62,19 @@ for c in $(git -C "$tree" rev-list --reverse "base..$branch"); do
 	subj=$(git -C "$tree" log -1 --format=%s "$c")
 	name=$(printf '%04d %s' "$i" "$subj")
 	git -C "$tree" checkout -q "$c"
-	if [ -z "$(git -C "$tree" diff-tree --no-commit-id --name-only -r "$c" | grep -v '^tools/')" ]; then
+	files=$(git -C "$tree" diff-tree --no-commit-id --name-only -r "$c")
+	if [ -z "$(grep -vE '^(Documentation/|MAINTAINERS$)' <<<"$files")" ]; then
+		echo "PASS bisect:$name  (Documentation/ and MAINTAINERS only: nothing to build)"
+		continue
+	fi
+	if [ -z "$(grep -vE '^(tools/|Documentation/|MAINTAINERS$)' <<<"$files")" ]; then
 		# only tools/: the selftests, against the last kernel commit's uapi
 		if [ "$hdr" != "$kc" ]; then
 			"${make[@]}" headers_install INSTALL_HDR_PATH="$logs/usr" >"$logs/$i.headers.log" 2>&1 &&
 				hdr=$kc
 		fi
 		mkdir -p "$logs/selftests"
-		if [ "$hdr" = "$kc" ] && make -C "$tree/tools/testing/selftests/vfio" OUTPUT="$logs/selftests" \
+		if [ "$hdr" = "$kc" ] && make -j"$(nproc)" -C "$tree/tools/testing/selftests/vfio" OUTPUT="$logs/selftests" \
 			KHDR_INCLUDES="-isystem $logs/usr/include" >"$logs/$i.selftests.log" 2>&1; then
 			echo "PASS bisect:$name"
 		else
