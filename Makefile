@@ -5,6 +5,9 @@
 #                 entering low power and waking (the main job)
 #   make check    every test: checkpatch, per-patch builds, W=1/sparse,
 #                 the selftests and KUnit in QEMU on the debug kernel
+#   make check-harness  the harness's own tests (the console parser on its
+#                 fixtures, the scripts' syntax, docs/knobs.md): seconds,
+#                 builds nothing (part of make check)
 #   make tree     the kernel git tree: base commit + patches/ (git am)
 #   make export   write patches/ back from the tree's commits
 #   make kernel   build the kernel only;  make shell  boot it with a shell
@@ -37,11 +40,12 @@
 #   make qemu-export qemu-patches/ regenerated from build/qemu-src's commits
 #   make qemu-check  QEMU's checkpatch.pl on each QEMU patch, each one built
 #   make docs     docs/measured/ from the last runs' output in build/
-#                 (make check, parity, bench, demo), then the docs' links
+#                 (make check and its step timings, parity, bench, demo), then the docs' links
 #                 checked; builds and runs nothing
 #   make deps     install the Debian packages the harness needs
 #   make clean    remove build/ (the download cache stays)
 #
+# Every knob (environment or make variable): docs/knobs.md.
 # KSRC=/path/to/linux-5.10.y  use your own 5.10 tree as the base instead
 #                             of Debian's package (its files are copied)
 
@@ -59,7 +63,7 @@ PKGS := build-essential bc bison flex rsync python3 python-is-python3 python3-pl
 	dpkg-dev git ccache sparse busybox-static debian-archive-keyring \
 	debhelper dh-dkms debootstrap acpica-tools clang lld llvm coccinelle ocaml-nox ovmf sbsigntool
 
-.PHONY: all deps fetch tree export kernel tests demo check lint parity bench stress cross-ppc64le shell clean \
+.PHONY: all deps fetch tree export kernel tests demo check check-harness lint parity bench stress cross-ppc64le shell clean \
 	dkms distro-check docs vmm-check vmm-parity qemu qemu-tree qemu-export qemu-check
 
 all: demo
@@ -103,6 +107,9 @@ demo: tests
 
 check: tree
 	@$(S)/check.sh $(BUILD) $(TREE) $(OBJ) $(CACHE)
+
+check-harness:
+	@$(S)/check-harness.sh
 
 lint: tree
 	@$(S)/deps.sh clang lld llvm coccinelle ocaml-nox

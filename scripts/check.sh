@@ -20,9 +20,11 @@ TIMINGS=$build/timings.tmp
 record() { tee -a "$results"; }
 fail_step() { echo "FAIL $1" | record; }
 
-# the console parser every guest's results go through, on its own cases
-step parser "the console parser's tests"
-"$here/scripts/test-parse-console.sh" | record
+# the harness's own tests (make check-harness): the console parser every
+# guest's results go through, on its fixtures; the scripts' syntax; the
+# knobs' index
+step harness "the harness's own tests (make check-harness)"
+HARNESS_SUMMARY=0 "$here/scripts/check-harness.sh" | record
 
 if [ -s "$here/patches/series" ]; then
 	step checkpatch "checkpatch --strict on each patch"

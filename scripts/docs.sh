@@ -81,6 +81,9 @@ if [ -f "$src" ]; then
 	{ header "$src" "make check" "The tests and the spec's rules" ../tests.md
 	  awk '
 	function describe(g) {
+		if (g == "parse-console") return "`make check-harness`: the console parser on its fixtures"
+		if (g == "syntax") return "`make check-harness`: `bash -n` of each script"
+		if (g == "knobs") return "`make check-harness`: each knob a script reads is in docs/knobs.md"
 		if (g == "checkpatch") return "`checkpatch.pl --strict`, one per patch"
 		if (g == "bisect") return "each patch builds (drivers/vfio W=1 and sparse, then the whole kernel)"
 		if (g == "lint") return "`make lint`: clang W=1 and coccicheck of drivers/vfio"

@@ -5,7 +5,9 @@
 # N") that reported fewer results than its plan ("1..N"), exited non-zero
 # with no failing result, or never ended, gets a FAIL line of its own
 # ("P:all-results-reported", "P:exit-status", "P:ran-to-its-end"): a
-# program that stops halfway is a failure, never fewer passes.
+# program that stops halfway is a failure, never fewer passes.  A KUnit
+# suite likewise ("kunit:S:all-results-reported", "kunit:S:ran-to-its-end"),
+# and a kselftest's "Bail out!" line is quoted in its FAIL.
 # Tested by scripts/test-parse-console.sh.
 # usage: awk -f parse-console.awk console.log
 function strip(s) { sub(/\r$/, "", s); return s }
@@ -26,10 +28,21 @@ function program_end(status) {
 		print "FAIL", prog ":ran-to-its-end  (no \"init: /tests/" prog " exit\" line: " \
 			nres " results" (plan >= 0 ? " of " plan : "") ")"
 	else if (plan >= 0 && nres < plan)
-		print "FAIL", prog ":all-results-reported  (" nres " of " plan " results, exit " status ")"
+		print "FAIL", prog ":all-results-reported  (" nres " of " plan " results, exit " status \
+			(bail != "" ? ", \"" bail "\"" : "") ")"
 	else if (status + 0 != 0 && nfail == 0)
 		print "FAIL", prog ":exit-status  (exit " status ", no result failed)"
 	inprog = 0
+}
+# the end of a KUnit suite: its own result line ("ok N - suite") came, or
+# (gate given) the log or another suite started before it did
+function suite_end(gate) {
+	if (gate != "")
+		print "FAIL", "kunit:" suite ":" gate "  (no result line for the suite: " kres \
+			" results" (kplan >= 0 ? " of " kplan : "") ")"
+	else if (kplan >= 0 && kres < kplan)
+		print "FAIL", "kunit:" suite ":all-results-reported  (" kres " of " kplan " results)"
+	insuite = 0
 }
 {
 	line = strip($0)
@@ -37,7 +50,7 @@ function program_end(status) {
 		if (inprog)
 			program_end("")
 		prog = substr(line, RLENGTH + 1)
-		inprog = 1; plan = -1; nres = 0; nfail = 0
+		inprog = 1; plan = -1; nres = 0; nfail = 0; bail = ""
 		next
 	}
 	if (inprog && line ~ /^init: \/tests\/[^ ]+ exit [0-9]+$/) {
@@ -52,6 +65,8 @@ function program_end(status) {
 		sub(/[^0-9].*/, "", plan)
 		plan += 0
 	}
+	if (inprog && bail == "" && match(line, /^Bail out! */))
+		bail = substr(line, RSTART)
 	if (line ~ /init: vfio-lowpower guest done/)
 		done = 1
 	if (line ~ splat_re) {
@@ -67,9 +82,21 @@ function program_end(status) {
 	if (kernel_line(line)) {
 		body = line
 		sub(/^\[ *[0-9]+\.[0-9]+\] /, "", body)
-		if (match(body, /^    # Subtest: /))
+		if (match(body, /^    # Subtest: /)) {
+			if (insuite)
+				suite_end("ran-to-its-end")
 			suite = substr(body, RLENGTH + 1)
+			insuite = 1; kplan = -1; kres = 0
+		}
+		if (insuite && kplan < 0 && body ~ /^    1\.\.[0-9]+/) {
+			kplan = body
+			sub(/^    1\.\./, "", kplan)
+			kplan += 0
+		}
+		if (insuite && body ~ /^(not )?ok [0-9]+ - /)
+			suite_end("")
 		if (body ~ /^    (not )?ok [0-9]+ - /) {
+			kres++
 			st = body ~ /^    not ok/ ? "FAIL" : (body ~ /# SKIP/ ? "SKIP" : "PASS")
 			name = body
 			sub(/^    (not )?ok [0-9]+ - /, "", name)
@@ -103,6 +130,8 @@ function program_end(status) {
 	}
 }
 END {
+	if (insuite)
+		suite_end("ran-to-its-end")
 	if (inprog)
 		program_end("")
 	if (nsplat)
