@@ -22,6 +22,18 @@ trap 'rm -f "$out"' EXIT
 			sed 's/^/    /' <<<"$err" | head -n 5
 		fi
 	done
+	# the JSON form of results.txt (results_json) is valid JSON
+	. "$here/scripts/lib.sh"
+	j=$(mktemp)
+	printf 'PASS a:b\nFAIL c:d  (why "q" \\ x)\n    detail\tone\nSKIP e  (no device)\n' >"$j.txt"
+	results_json "$j.txt" "$j"
+	if python3 -c 'import json, sys; r = json.load(open(sys.argv[1])); sys.exit(not (len(r) == 3 and r[1]["result"] == "fail" and r[1]["detail"] == ["detail\tone"]))' "$j" 2>/dev/null; then
+		echo "PASS results-json:valid"
+	else
+		echo "FAIL results-json:valid  (results_json of $j.txt:)"
+		sed 's/^/    /' "$j"
+	fi
+	rm -f "$j" "$j.txt"
 	# ${NAME:-...}, ${NAME-...}, ${NAME:=...} in the scripts and NAME ?= in
 	# the Makefile; the scripts' own state (set and read by them) is not a knob
 	internal='^(SECONDS|TIMINGS|STEP_NAME|STEP_T|STAMP_ELAPSED|HOME|PATH)$'

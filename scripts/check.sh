@@ -16,6 +16,25 @@ state=warm
 TIMINGS=$build/timings.tmp
 : >"$TIMINGS"
 
+# ONLY=GLOB (e.g. ONLY=vfio_pci_d3cold_test, ONLY='*sriov*'): only the
+# test programs whose name matches, on the debug and KASAN kernels; the
+# gates on the patches, distro-check and the VMM runs are left out
+only=${ONLY:-}
+if [ -n "$only" ]; then
+	echo "== ONLY=$only: the matching test programs only (no checkpatch, per-patch, stable, lint, Debian 11 or VMM step)"
+	CHECK_LINT=0 CHECK_DISTRO=0 CHECK_VMM=0
+fi
+# only_programs: the paths on stdin that are no test program ("*_test")
+# or whose name matches ONLY
+only_programs() {
+	local f b
+	while read -r f; do
+		b=${f##*/}
+		case $b in *_test) [ -z "$only" ] || [[ $b == $only ]] || continue ;; esac
+		echo "$f"
+	done
+}
+
 # record: print result lines (and their indented detail) and keep them
 record() { tee -a "$results"; }
 fail_step() { echo "FAIL $1" | record; }
@@ -26,7 +45,7 @@ fail_step() { echo "FAIL $1" | record; }
 step harness "the harness's own tests (make check-harness)"
 HARNESS_SUMMARY=0 "$here/scripts/check-harness.sh" | record
 
-if [ -s "$here/patches/series" ]; then
+if [ -s "$here/patches/series" ] && [ -z "$only" ]; then
 	step checkpatch "checkpatch --strict on each patch"
 	"$here/scripts/checkpatch.sh" "$tree" "$here/patches" | record
 	# configures the build directory; later builds are incremental.  A
@@ -62,9 +81,9 @@ if "$here/scripts/build-kernel.sh" "$tree" "$obj"; then
 	   { [ "${CHECK_KASAN:-1}" != 1 ] ||
 	     stress=$(ls "$build"/tests/vfio_pci_stress_test "$build"/tests/vfio_pci_random_test \
 		      "$build"/tests/vfio_pci_fail_nth_test "$build"/tests/vfio_pci_resume_error_test \
-		      2>/dev/null || true); } &&
+		      2>/dev/null | only_programs || true); } &&
 	   "$here/scripts/mkinitramfs.sh" "$build/initramfs-check.cpio.gz" \
-		$(ls "$build"/tests/* | grep -vxF "$stress"); then
+		$(ls "$build"/tests/* | grep -vxF "$stress" | only_programs); then
 		echo "PASS build:selftests" | record
 		if "$here/scripts/run-qemu.sh" "$obj/arch/x86/boot/bzImage" "$build/initramfs-check.cpio.gz" \
 			"$build/console-check.log" check "${QEMU_TIMEOUT:-1200}"; then
@@ -206,6 +225,7 @@ fi
 kasan_results
 step_end
 stamp_output "$results" "make check"	# results.txt complete; for make docs
+results_json "$results" "$build/results.json"
 mv "$TIMINGS" "$build/timings-$state.txt" && stamp_output "$build/timings-$state.txt" "make check"
 pass=$(grep -c '^PASS ' "$results")
 fail=$(grep -c '^FAIL ' "$results")

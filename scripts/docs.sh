@@ -83,6 +83,7 @@ if [ -f "$src" ]; then
 	function describe(g) {
 		if (g == "parse-console") return "`make check-harness`: the console parser on its fixtures"
 		if (g == "syntax") return "`make check-harness`: `bash -n` of each script"
+		if (g == "results-json") return "`make check-harness`: build/results.json is valid JSON"
 		if (g == "knobs") return "`make check-harness`: each knob a script reads is in docs/knobs.md"
 		if (g == "checkpatch") return "`checkpatch.pl --strict`, one per patch"
 		if (g == "bisect") return "each patch builds (drivers/vfio W=1 and sparse, then the whole kernel)"

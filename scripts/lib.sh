@@ -45,7 +45,7 @@ stamp_output() {
 		commit="$commit (with uncommitted changes)"
 	fi
 	patches=$(grep -c . "$top/patches/series" 2>/dev/null)
-	for v in KSRC CHECK_LINT CHECK_KASAN CHECK_DISTRO DISTRO_SECURE_BOOT DISTRO_STRESS_LOOPS \
+	for v in KSRC ONLY CHECK_LINT CHECK_KASAN CHECK_DISTRO CHECK_VMM CHECK_PARALLEL DISTRO_SECURE_BOOT DISTRO_STRESS_LOOPS \
 		 QEMU_BIN QEMU_TIMEOUT TCG_THREAD DISTRO_TCG_THREAD ROUNDS PARITY_RUNS STRESS_TESTS \
 		 VMM_RUNS VMM_SET VMM_IDLE_S; do
 		[ -n "${!v:-}" ] && knobs="$knobs$v=${!v} "
@@ -91,4 +91,20 @@ print_timings() {
 		      $3 == "beside" ? ", beside the steps after it" : "" }
 	     $3 != "beside" { t += $2 }
 	     END { printf "  %-28s %5d s  (%d min %02d s)\n", "total", t, t / 60, t % 60 }' "$1"
+}
+
+# results_json IN OUT: the result lines of IN ("PASS|FAIL|SKIP name  (why)"
+# with their indented detail) as a JSON array for other tools:
+# [{"name": ..., "result": "pass|fail|skip", "why": ..., "detail": [...]}]
+results_json() {
+	awk 'function esc(s) { gsub(/\\/, "\\\\\\\\", s); gsub(/"/, "\\\"", s); gsub(/\t/, "\\t", s)
+			       gsub(/[\001-\037]/, "", s); return s }
+	     function flush() { if (n) printf "%s\n  {\"name\": \"%s\", \"result\": \"%s\", \"why\": \"%s\", \"detail\": [%s]}",
+					     (n > 1 ? "," : ""), esc(name), res, esc(why), det }
+	     BEGIN { printf "[" }
+	     /^(PASS|FAIL|SKIP) / { flush(); n++; res = tolower($1); name = $2; why = $0
+				     sub(/^[A-Z]+ [^ ]+ */, "", why); sub(/^\(/, "", why); sub(/\)$/, "", why)
+				     det = ""; next }
+	     /^    / && n { s = $0; sub(/^    /, "", s); det = det (det == "" ? "" : ", ") "\"" esc(s) "\""; next }
+	     END { flush(); print "\n]" }' "$1" >"$2"
 }
