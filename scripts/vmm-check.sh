@@ -33,12 +33,18 @@ cycles=${VMM_LIFECYCLES:-${!cycles_var:-1}}
 out=${VMM_OUT:-$build/vmm}
 results=$out/results.txt
 start=$SECONDS
+# what make docs shows of this run (docs/measured/vmm.md): its results and
+# the time of each boot, kept per set ("runs" when VMM_RUNS gave them)
+label=$set_
+[ -z "${VMM_RUNS:-}" ] || label=runs
+timings=$out/timings-$label.txt
 if [ ! -f "$build/obj/arch/x86/boot/bzImage" ] || [ ! -d "$build/tests" ]; then
 	echo "vmm-check: no $build/obj/arch/x86/boot/bzImage or $build/tests/: run make check or make demo first" >&2
 	exit 1
 fi
 mkdir -p "$out"
 : >"$results"
+: >"$timings"
 # the pr3 runs' VMM: QEMU 10.0.2 + qemu-patches/ (make qemu), built into
 # QEMU_OBJ (default BUILD/qemu-obj) from QEMU_TREE (default BUILD/qemu-src)
 if grep -q qpr3 <<<"$runs"; then
@@ -132,22 +138,25 @@ boot() {
 	EXTRA_CMDLINE="vfio_env=VFIO_VMM_PR3_CYCLES=${VMM_PR3_CYCLES:-3},VFIO_VMM_IDLE_S=${VMM_IDLE_S:-600},VFIO_VMM_MODE=$mode,VFIO_VMM_VMMS=$vmms,VFIO_VMM_DEVICES=$devs,VFIO_VMM_LIFECYCLES=$([ "$mode" = short ] && echo "$cycles" || echo 0),VFIO_VMM_IDLE=$idle,VFIO_VMM_D3_BAR=$bar" \
 	QEMU_PROGRESS=0 lock "$here/scripts/run-qemu.sh" "$kernel" "$initrd" "$log" check "$timeout" \
 		< /dev/null 2>&1 | sed 's/^/  /' &
-	# progress: the last TAP line every 60 s
+	# progress: the last TAP line every 30 s
 	local pid=$! i=0
 	while kill -0 $pid 2>/dev/null; do
 		sleep 5
 		i=$((i + 1))
-		[ $((i % 12)) = 0 ] && kill -0 $pid 2>/dev/null &&
+		[ $((i % 6)) = 0 ] && kill -0 $pid 2>/dev/null &&
 			echo "  ... $name: $((SECONDS - t)) s, last: $(grep -aE '^(not )?ok ' "$log" 2>/dev/null | tail -n 1 | cut -c1-90)"
 	done
 	wait $pid
 	# the boot's KUnit suites are make check's to count
-	{ awk -f "$here/scripts/parse-console.awk" "$log" | grep -v '^[A-Z]* kunit:' |
+	local res
+	res=$({ awk -f "$here/scripts/parse-console.awk" "$log" | grep -v '^[A-Z]* kunit:' |
 		sed -E "s/ console:/ console[$name]:/; s/^(PASS|FAIL|SKIP) /\1 $h:/"
 	  [ -s "$log" ] || echo "FAIL $h:console[$name]:booted  (no console log)"
-	} | tee -a "$results"
+	})
+	echo "$res" | tee -a "$results"
 	grep -aE '^# vfio_vmm_test: [0-9]+ of' "$log" | sed 's/\r$//; s/^# /  /'
 	echo "  $name: $((SECONDS - t)) s"
+	echo "$name $((SECONDS - t)) $(grep -c '^PASS ' <<<"$res") $(grep -c '^FAIL ' <<<"$res") $(grep -c '^SKIP ' <<<"$res")" >>"$timings"
 }
 
 while read -r h mode vmms devs; do
@@ -165,6 +174,8 @@ done <<<"${runs//;/$'\n'}"
 
 . "$here/scripts/lib.sh"
 stamp_output "$results" "make vmm-check (VMM_SET=$set_)"
+cp "$results" "$out/results-$label.txt" && cp "$results.meta" "$out/results-$label.txt.meta"
+stamp_output "$timings" "make vmm-check (VMM_SET=$set_)"
 pass=$(grep -c '^PASS ' "$results") fail=$(grep -c '^FAIL ' "$results") skip=$(grep -c '^SKIP ' "$results")
 echo "vmm-check: $((SECONDS - start)) s; results: $results, console logs: $out/console-*.log"
 echo "$pass passed, $fail failed, $skip skipped"
