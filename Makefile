@@ -139,7 +139,7 @@ qemu-tree:
 	@$(S)/mkqemu-tree.sh $(QTREE) $(CACHE) qemu-patches
 
 qemu-export:
-	@$(S)/qemu-export.sh $(QTREE) qemu-patches
+	@$(S)/export.sh $(QTREE) qemu-patches refs/tags/base qemu-export
 
 qemu: qemu-tree
 	@$(S)/build-qemu.sh $(QTREE) $(QOBJ) $(CACHE)

@@ -99,12 +99,7 @@ for c in $(git -C "$tree" rev-list --reverse "base..$branch"); do
 		echo "FAIL bisect:$name  (not compiled:$lost is in Kconfig but not set)"
 		continue
 	fi
-	new=$(comm -13 "$logs/base.warn" "$logs/$i.warn")
-	if [ -n "$new" ]; then
-		echo "FAIL bisect:$name  (new W=1/sparse warnings)"
-		echo "$new" | head -n 10 | sed 's/^/    /'
-		continue
-	fi
+	new_warnings "bisect:$name" "$logs/base.warn" "$logs/$i.warn" "W=1/sparse warnings" || continue
 	if ! run_logged "bisect: building the kernel at patch $i" "$logs/$i.kernel.log" \
 		"${make[@]}" bzImage >/dev/null; then
 		echo "FAIL bisect:$name  (kernel does not build, see $logs/$i.kernel.log)"

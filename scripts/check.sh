@@ -38,6 +38,14 @@ only_programs() {
 # record: print result lines (and their indented detail) and keep them
 record() { tee -a "$results"; }
 fail_step() { echo "FAIL $1" | record; }
+# sub_target LOG RESULTS COMMAND...: another target's script, its progress
+# shown and kept in LOG, then the result lines it wrote to RESULTS recorded
+sub_target() {
+	local log=$1 res=$2
+	shift 2
+	"$@" 2>&1 | tee "$log" | grep --line-buffered -vE '^(PASS|FAIL|SKIP) |^    '
+	cat "$res" | record
+}
 
 # the harness's own tests (make check-harness): the console parser every
 # guest's results go through, on its fixtures; the scripts' syntax; the
@@ -199,10 +207,8 @@ if [ "${CHECK_DISTRO:-1}" = 1 ] && [ -s "$here/patches/series" ]; then
 	if [ -f "$deb" ]; then
 		echo "PASS dkms:package  ($(basename "$deb"))" | record
 		if [ -x "$build/tests/vfio_pci_basic_test" ]; then
-			DISTRO_SUMMARY=0 "$here/scripts/distro-check.sh" "$build" "$tree" "$cache" \
-				"$build/tests" "$deb" 2>&1 | tee "$build/distro-check.log" |
-				grep --line-buffered -vE '^(PASS|FAIL|SKIP) |^    '
-			cat "$build/distro/results.txt" | record
+			DISTRO_SUMMARY=0 sub_target "$build/distro-check.log" "$build/distro/results.txt" \
+				"$here/scripts/distro-check.sh" "$build" "$tree" "$cache" "$build/tests" "$deb"
 		else
 			fail_step "distro-check  (no selftests in $build/tests)"
 		fi
@@ -217,9 +223,8 @@ fi
 # booted, with its DKMS modules.  CHECK_VMM=0 leaves it out.
 if [ "${CHECK_VMM:-1}" = 1 ] && [ -f "$build/obj/arch/x86/boot/bzImage" ]; then
 	step vmm "a real VMM in the test machine (make vmm-check's short part)"
-	VMM_SET=check "$here/scripts/vmm-check.sh" "$build" "$cache" 2>&1 | tee "$build/vmm-check.log" |
-		grep --line-buffered -vE '^(PASS|FAIL|SKIP) |^    '
-	cat "$build/vmm/results.txt" | record
+	VMM_SET=check sub_target "$build/vmm-check.log" "$build/vmm/results.txt" \
+		"$here/scripts/vmm-check.sh" "$build" "$cache"
 fi
 
 kasan_results

@@ -1,18 +1,19 @@
 #!/bin/bash
-# Regenerate patches/ from the tree's commits since the base: one file per
-# commit, the series file, and the cover letter (subject and text from
-# patches/cover-letter.txt).  Options are fixed (zero commit ids, no
-# signature, dates from the commits) so an unchanged tree exports to
-# unchanged files.
-# usage: export.sh TREE PATCHDIR
+# Regenerate PATCHDIR from the tree's commits since BASE (default: base):
+# one file per commit, the series file, and the cover letter (subject and
+# text from PATCHDIR/cover-letter.txt).  Options are fixed (zero commit
+# ids, no signature, dates from the commits) so an unchanged tree exports
+# to unchanged files.  make export (the kernel, patches/) and make
+# qemu-export (QEMU, qemu-patches/, BASE refs/tags/base) both use it.
+# usage: export.sh TREE PATCHDIR [BASE [NAME]]
 set -euo pipefail
-tree=$1 pdir=$(cd "$2" && pwd)
+tree=$1 pdir=$(cd "$2" && pwd) base=${3:-base} who=${4:-export}
 here=$(cd "$(dirname "$0")/.." && pwd)
-cover=$here/patches/cover-letter.txt
+cover=$pdir/cover-letter.txt
 [ -z "$(git -C "$tree" status --porcelain --untracked-files=no)" ] ||
-	{ echo "export: $tree has uncommitted changes; commit them first" >&2; exit 1; }
-n=$(git -C "$tree" rev-list --count base..HEAD)
-[ "$n" -gt 0 ] || { echo "export: no commits on top of base" >&2; exit 1; }
+	{ echo "$who: $tree has uncommitted changes; commit them first" >&2; exit 1; }
+n=$(git -C "$tree" rev-list --count "$base..HEAD")
+[ "$n" -gt 0 ] || { echo "$who: no commits on top of base" >&2; exit 1; }
 # the cover letter is from the series' author (format-patch signs it as the
 # committer), whoever runs the export
 GIT_COMMITTER_NAME=$(git -C "$tree" log -1 --format=%an HEAD)
@@ -21,7 +22,7 @@ export GIT_COMMITTER_NAME GIT_COMMITTER_EMAIL
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 git -C "$tree" format-patch -q --zero-commit --no-signature --numbered --cover-letter \
-	--stat=72 --stat-graph-width=20 --abbrev=12 -o "$tmp" base..HEAD
+	--stat=72 --stat-graph-width=20 --abbrev=12 -o "$tmp" "$base..HEAD"
 c=$tmp/0000-cover-letter.patch
 if [ -f "$cover" ]; then
 	subject=$(head -n 1 "$cover")
@@ -42,4 +43,4 @@ if [ "$(git -C "$tree" symbolic-ref -q --short HEAD)" = series ]; then
 	echo "$(series_hash "$pdir") $(git -C "$tree" rev-parse HEAD)" \
 		>"$(git -C "$tree" rev-parse --path-format=absolute --git-common-dir)/vfio-lowpower-series"
 fi
-echo "export: $n patches + cover letter written to $pdir"
+echo "$who: $n patches + cover letter written to $pdir"

@@ -108,3 +108,34 @@ results_json() {
 	     /^    / && n { s = $0; sub(/^    /, "", s); det = det (det == "" ? "" : ", ") "\"" esc(s) "\""; next }
 	     END { flush(); print "\n]" }' "$1" >"$2"
 }
+
+# am_series PATCHDIR WHO: git am, in the current git tree, each patch of
+# PATCHDIR/series in order (the committer date from each patch, so the
+# same patches always give the same commit ids); prints how many.  On a
+# patch that does not apply: what failed, the am aborted, non-zero.
+am_series() {
+	local pdir=$1 who=$2 n=0 p
+	while read -r p; do
+		case "$p" in ''|'#'*) continue ;; esac
+		git am -q --committer-date-is-author-date "$pdir/$p" || {
+			echo "$who: git am failed on $p" >&2
+			git am --show-current-patch=diff 2>/dev/null | head -20 >&2
+			git am --abort
+			return 1
+		}
+		n=$((n + 1))
+	done < <([ -f "$pdir/series" ] && cat "$pdir/series")
+	echo "$n"
+}
+
+# new_warnings RESULT BASE.warn THIS.warn WHAT: true when THIS has no
+# warning line BASE lacks; otherwise prints "FAIL RESULT  (new WHAT)" with
+# the first ten of them
+new_warnings() {
+	local new
+	new=$(comm -13 "$2" "$3")
+	[ -n "$new" ] || return 0
+	echo "FAIL $1  (new $4)"
+	echo "$new" | head -n 10 | sed 's/^/    /'
+	return 1
+}

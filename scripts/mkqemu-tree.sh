@@ -35,15 +35,6 @@ git checkout -q -b pr3
 git config user.name "Vfio Lowpower Backport"
 git config user.email "vfio-lowpower@example.org"
 unset GIT_AUTHOR_NAME GIT_AUTHOR_EMAIL GIT_AUTHOR_DATE GIT_COMMITTER_DATE
-n=0
-while read -r p; do
-	case "$p" in ''|'#'*) continue ;; esac
-	git am -q --committer-date-is-author-date "$pdir/$p" || {
-		echo "qemu-tree: git am failed on $p" >&2
-		git am --show-current-patch=diff 2>/dev/null | head -20 >&2
-		git am --abort
-		exit 1
-	}
-	n=$((n + 1))
-done < <([ -f "$pdir/series" ] && cat "$pdir/series")
+. "$here/scripts/lib.sh"
+n=$(am_series "$pdir" qemu-tree) || exit 1
 echo "qemu-tree: $tree is QEMU $QEMU_SRC_VERSION + $n patches (branch 'pr3', tag 'base')"

@@ -22,18 +22,9 @@ apply_series() {
 	unset GIT_AUTHOR_NAME GIT_AUTHOR_EMAIL GIT_AUTHOR_DATE GIT_COMMITTER_DATE
 	# git am takes the author (and, with the option below, the committer
 	# date) from each patch, so the same patches always give the same ids.
-	local n=0 p
+	local n
 	git checkout -q -B series base
-	while read -r p; do
-		case "$p" in ''|'#'*) continue ;; esac
-		git am -q --committer-date-is-author-date "$pdir/$p" || {
-			echo "tree: git am failed on $p" >&2
-			git am --show-current-patch=diff 2>/dev/null | head -20 >&2
-			git am --abort
-			exit 1
-		}
-		n=$((n + 1))
-	done < <([ -f "$pdir/series" ] && cat "$pdir/series")
+	n=$(am_series "$pdir" tree) || exit 1
 	echo "$want $(git rev-parse HEAD)" >"$stamp"
 	echo "tree: $tree is base + $n patches (branch 'series', tag 'base')"
 }

@@ -86,11 +86,6 @@ while read -r p; do
 		echo "FAIL stable-alone:$name  (drivers/vfio does not build, see $obj/$name.log)"
 		continue
 	fi
-	new=$(comm -13 "$obj/base.warn" "$obj/$name.warn")
-	if [ -n "$new" ]; then
-		echo "FAIL stable-alone:$name  (new W=1 warnings)"
-		echo "$new" | head -n 10 | sed 's/^/    /'
-		continue
-	fi
+	new_warnings "stable-alone:$name" "$obj/base.warn" "$obj/$name.warn" "W=1 warnings" || continue
 	echo "PASS stable-alone:$name${with:+  (with$with)}"
 done <"$pdir/series"
