@@ -60,6 +60,20 @@ def med(data, name):
     return statistics.median(v) if v else None
 
 
+def icount_table(p, icount, ik, names, rel, fmt):
+    """One row per figure: its median per kernel of ik (the first, 5.10,
+    the reference), then each other kernel against it, formatted by fmt."""
+    p(f"{'figure':<28}" + "".join(f" {LABEL[k]:>16}" for k in ik)
+      + "".join(f" {LABEL[k] + rel:>22}" for k in ik[1:]))
+    for name in names:
+        row = f"{name:<28}" + "".join(f" {med(icount[k], name) or 0:>16.1f}" for k in ik)
+        b = med(icount["base"], name)
+        for k in ik[1:]:
+            v = med(icount[k], name)
+            row += f" {fmt(v, b) if v and b else '-':>22}"
+        p(row)
+
+
 def cell(v, fmt=".4g"):
     if not v:
         return "-"
@@ -101,15 +115,7 @@ def main():
         p("")
         p("   The same loops under QEMU -icount (1 vCPU, 1 ns of guest time per guest")
         p("   instruction): guest instructions per call, exact and free of host noise")
-        p(f"{'figure':<28}" + "".join(f" {LABEL[k]:>16}" for k in ik)
-          + "".join(f" {LABEL[k] + ' - 5.10':>22}" for k in ik[1:]))
-        for name in OVERHEAD:
-            row = f"{name:<28}" + "".join(f" {med(icount[k], name) or 0:>16.1f}" for k in ik)
-            b = med(icount["base"], name)
-            for k in ik[1:]:
-                v = med(icount[k], name)
-                row += f" {f'{v - b:+.1f} ({v / b:.3f}x)' if v and b else '-':>22}"
-            p(row)
+        icount_table(p, icount, ik, OVERHEAD, " - 5.10", lambda v, b: f"{v - b:+.1f} ({v / b:.3f}x)")
 
     p("")
     p("2, 3. Entry and wake latency, ms.  floor_*: the same device unused, resumed and")
@@ -232,15 +238,7 @@ def main():
     p("Guest instructions per event under -icount (the figures of record):")
     ik = [k for k in ("base", "series", "nowrap") if any(n in icount[k] for n in HOT)]
     if ik:
-        p(f"{'figure':<28}" + "".join(f" {LABEL[k]:>16}" for k in ik)
-          + "".join(f" {LABEL[k] + ' / 5.10':>22}" for k in ik[1:]))
-        for name in HOT:
-            row = f"{name:<28}" + "".join(f" {med(icount[k], name) or 0:>16.1f}" for k in ik)
-            b = med(icount["base"], name)
-            for k in ik[1:]:
-                v = med(icount[k], name)
-                row += f" {f'{v / b:.3f}x' if v and b else '-':>22}"
-            p(row)
+        icount_table(p, icount, ik, HOT, " / 5.10", lambda v, b: f"{v / b:.3f}x")
     else:
         p("  not measured under -icount")
     hk = [k for k in ("base", "series", "mainline") if any(n in timed[k] for n in HOT)]
