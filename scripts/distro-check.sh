@@ -7,8 +7,10 @@
 #     kernel; the package goes in with the README's command (apt-get
 #     install dkms linux-headers-<abi>-amd64 ./vfio-lowpower-dkms_*.deb),
 #     DKMS builds it, and modinfo finds the DKMS build first;
-#   - a kernel update to the newest linux-image-5.10.0-*-amd64-unsigned of
-#     bullseye-security (found at run time): DKMS builds for it by itself;
+#   - the host starts at bullseye's point release (no security archive);
+#     then the kernel update as an admin gets it: bullseye-security added,
+#     apt upgrade; the headers metapackage brings the newest ABI's headers
+#     (found at run time) and DKMS builds for it by itself;
 #   - the CRCs of the symbols the rebuilt modules export, against the
 #     kernel's Module.symvers;
 #   - a Secure Boot host (DISTRO_SECURE_BOOT=0 leaves it out): for the
@@ -112,9 +114,10 @@ else
 	cp /etc/resolv.conf "$root/etc/resolv.conf" 2>/dev/null
 	# no service starts in the chroot
 	printf '#!/bin/sh\nexit 101\n' >"$root/usr/sbin/policy-rc.d" && chmod 755 "$root/usr/sbin/policy-rc.d"
+	# the admin's host at bullseye's last point release: the security
+	# archive (and with it the newer kernels) comes with the update below
 	main=$("$here/scripts/mirror.sh" main) sec=$("$here/scripts/mirror.sh" security)
-	printf '%s\n' "deb $main bullseye main" "deb $sec bullseye-security main" \
-		>"$root/etc/apt/sources.list"
+	printf '%s\n' "deb $main bullseye main" >"$root/etc/apt/sources.list"
 	cp "$deb" "$root/tmp/"
 	check "rootfs" root_apt "apt-get update" "$out/apt-update.log" update
 fi
@@ -155,10 +158,22 @@ if [ -d "$root/usr/bin" ]; then
 	fi
 	dkms_result "dkms:$old_k" "$old_k"
 	if [ "$new_k" != "$old_k" ]; then
+		# the kernel update as an admin meets it: bullseye-security in
+		# the sources, then apt upgrade (apt-get upgrade --with-new-pkgs),
+		# which names no kernel: the headers metapackage brings the new
+		# ABI's headers, and DKMS builds for it by itself
 		t=$SECONDS
-		root_apt "kernel update: linux-image/headers-$new_k" "$out/apt-update-kernel.log" \
-			install --no-install-recommends "linux-image-$new_k-unsigned" "linux-headers-$new_k"
-		dkms_result "dkms:kernel-update:$new_k  ($((SECONDS - t)) s; DKMS built for it when the headers metapackage brought its headers)" "$new_k"
+		echo "deb $sec bullseye-security main" >>"$root/etc/apt/sources.list"
+		root_apt "kernel update: apt-get update with bullseye-security" "$out/apt-update-security.log" update &&
+		root_apt "kernel update: apt upgrade (the headers metapackage brings $new_k's headers)" \
+			"$out/apt-upgrade.log" upgrade --with-new-pkgs --no-install-recommends
+		dkms_result "dkms:kernel-update:$new_k  ($((SECONDS - t)) s: apt upgrade through linux-headers-amd64, no kernel named; DKMS built for it by itself)" "$new_k"
+		# the newer kernel's image, to boot it below: the unsigned one, by
+		# name (the test machine's firmware trusts the harness's key, not
+		# Debian's: scripts/distro-check.sh signs it itself)
+		root_apt "the newer kernel's image: linux-image-$new_k-unsigned" "$out/apt-image-new.log" \
+			install --no-install-recommends "linux-image-$new_k-unsigned" ||
+			fail "install:linux-image-$new_k"
 	fi
 fi
 
