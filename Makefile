@@ -59,20 +59,18 @@ QTREE   := $(BUILD)/qemu-src
 QOBJ    := $(BUILD)/qemu-obj
 S       := scripts
 
-PKGS := build-essential bc bison flex rsync python3 python-is-python3 python3-ply python3-git libelf-dev libssl-dev cpio kmod xz-utils \
-	dpkg-dev git ccache sparse busybox-static debian-archive-keyring \
-	debhelper dh-dkms debootstrap acpica-tools clang lld llvm coccinelle ocaml-nox ovmf sbsigntool
-
+# the Debian packages: one list per purpose in config/packages.env; each
+# target installs (scripts/deps.sh) the lists it needs, at every run
 .PHONY: all deps fetch tree export kernel tests demo check check-harness lint parity bench stress cross-ppc64le shell clean \
 	dkms distro-check docs vmm-check vmm-parity qemu qemu-tree qemu-export qemu-check
 
 all: demo
 
 deps:
-	@$(S)/deps.sh $(PKGS)
+	@$(S)/deps.sh @all
 
 $(BUILD)/src/.done:
-	@$(S)/deps.sh $(PKGS)
+	@$(S)/deps.sh @tree
 ifeq ($(KSRC),)
 	@$(S)/fetch-base.sh $(BUILD)/src $(CACHE)
 else
@@ -84,15 +82,16 @@ endif
 fetch: $(BUILD)/src/.done
 
 # the packages again at each run (a few seconds when all are there): one
-# added to PKGS later reaches a clone whose first fetch is long done
+# added to config/packages.env later reaches a clone whose first fetch is long done
 tree: fetch
-	@$(S)/deps.sh $(PKGS)
+	@$(S)/deps.sh @tree
 	@$(S)/mktree.sh $(TREE) $(BUILD)/src patches
 
 export:
 	@$(S)/export.sh $(TREE) patches
 
 kernel: tree
+	@$(S)/deps.sh @kernel @guest
 	@$(S)/build-kernel.sh $(TREE) $(OBJ)
 
 tests: kernel
@@ -106,13 +105,14 @@ demo: tests
 	@grep -E '^(demo|init|status): ' $(BUILD)/console-demo.log | grep -v 'init: vfio-lowpower'
 
 check: tree
+	@$(S)/deps.sh @all
 	@$(S)/check.sh $(BUILD) $(TREE) $(OBJ) $(CACHE)
 
 check-harness:
 	@$(S)/check-harness.sh
 
 lint: tree
-	@$(S)/deps.sh clang lld llvm coccinelle ocaml-nox
+	@$(S)/deps.sh @kernel @lint
 	@$(S)/lint.sh $(TREE) $(BUILD)/obj-clang
 
 parity: tests
@@ -128,11 +128,11 @@ cross-ppc64le: tree
 	@$(S)/cross-ppc64le.sh $(BUILD) $(TREE)
 
 dkms: tree
-	@$(S)/deps.sh debhelper dh-dkms dpkg-dev
+	@$(S)/deps.sh @dkms
 	@$(S)/mkdkms.sh $(BUILD) $(TREE)
 
 distro-check: tests dkms
-	@$(S)/deps.sh debootstrap busybox-static ovmf sbsigntool
+	@$(S)/deps.sh @distro
 	@$(S)/distro-check.sh $(BUILD) $(TREE) $(CACHE) $(BUILD)/tests $$(ls $(BUILD)/dkms/*.deb)
 
 qemu-tree:

@@ -199,7 +199,7 @@ fi
 # CHECK_DISTRO=0 leaves it out.
 if [ "${CHECK_DISTRO:-1}" = 1 ] && [ -s "$here/patches/series" ]; then
 	step distro "Debian 11 kernels with the DKMS package (make distro-check)"
-	"$here/scripts/deps.sh" debhelper dh-dkms dpkg-dev debootstrap
+	"$here/scripts/deps.sh" @dkms @distro
 	# (no tee /dev/stderr: when stderr is a file, that truncates it)
 	dkms_out=$("$here/scripts/mkdkms.sh" "$build" "$tree")
 	echo "$dkms_out"

@@ -141,10 +141,30 @@ dkms_result() {	# name kernel
 		>>"$out/dkms-$2.txt"
 	{ echo "$r distro:$1"; cat "$out/dkms-$2.txt"; } | record
 }
+# initrd_vfio_pci RESULT KERNEL WANT: Debian's initramfs of KERNEL (made by
+# update-initramfs in the root) holds the vfio-pci that WANT says: "dkms"
+# (updates/dkms) or "stock" (kernel/drivers/vfio/pci)
+initrd_vfio_pci() {
+	local f=$root/boot/initrd.img-$2 has
+	if [ ! -f "$f" ]; then
+		fail "$1  (no $f)"
+		return
+	fi
+	has=$(in_root lsinitramfs "/boot/initrd.img-$2" | grep -E '/vfio-pci\.ko$' | sed 's|^.*lib/modules/[^/]*/||' | tr '\n' ' ')
+	case $3:$has in
+	"dkms:updates/dkms/vfio-pci.ko "|"stock:kernel/drivers/vfio/pci/vfio-pci.ko ") pass "$1  (${has% })" ;;
+	*) fail "$1  (want the $3 vfio-pci; the initramfs holds: ${has:-none})" ;;
+	esac
+}
 if [ -d "$root/usr/bin" ]; then
+	# the host binds its passthrough devices early: vfio-pci in the
+	# initramfs (with "options vfio-pci ids=..." in /etc/modprobe.d)
+	mkdir -p "$root/etc/initramfs-tools"
+	echo vfio-pci >>"$root/etc/initramfs-tools/modules"
 	root_apt "the running kernel: linux-image-$old_k-unsigned" "$out/apt-image-old.log" \
 		install --no-install-recommends "linux-image-$old_k-unsigned" ||
 		fail "install:linux-image-$old_k"
+	initrd_vfio_pci "initramfs:before-install:$old_k" "$old_k" stock
 	t=$SECONDS
 	# as docs/debian11.md says: the headers metapackage too, which brings
 	# the headers of the kernels later updates install (and now the
@@ -157,6 +177,8 @@ if [ -d "$root/usr/bin" ]; then
 		fail "install:package  (see $out/apt-install.log)"
 	fi
 	dkms_result "dkms:$old_k" "$old_k"
+	# dkms 2.8.4 rebuilds the kernel's initramfs (REMAKE_INITRD)
+	initrd_vfio_pci "initramfs:after-install:$old_k" "$old_k" dkms
 	if [ "$new_k" != "$old_k" ]; then
 		# the kernel update as an admin meets it: bullseye-security in
 		# the sources, then apt upgrade (apt-get upgrade --with-new-pkgs),
@@ -174,6 +196,7 @@ if [ -d "$root/usr/bin" ]; then
 		root_apt "the newer kernel's image: linux-image-$new_k-unsigned" "$out/apt-image-new.log" \
 			install --no-install-recommends "linux-image-$new_k-unsigned" ||
 			fail "install:linux-image-$new_k"
+		initrd_vfio_pci "initramfs:kernel-update:$new_k" "$new_k" dkms
 	fi
 fi
 
@@ -409,14 +432,28 @@ if [ -n "$sb_on" ]; then
 	host_sys
 fi
 
-# 7. removing the package gives the kernel's own modules back
+# 7. removing the package gives the kernel's own modules back, in each
+#    initramfs too, and takes back the signing hook docs/debian11.md had
+#    the admin add to /etc/dkms/framework.conf (its postrm)
 if [ -d "$root/usr/bin" ]; then
+	fw=$root/etc/dkms/framework.conf
+	grep -qxF 'sign_tool="/usr/lib/vfio-lowpower-dkms/sign-module"' "$fw" 2>/dev/null ||
+		echo 'sign_tool="/usr/lib/vfio-lowpower-dkms/sign-module"' >>"$fw"
+	echo '# an admin line of its own' >>"$fw"
 	root_apt "apt-get remove vfio-lowpower-dkms" "$out/apt-remove.log" remove vfio-lowpower-dkms
 	for k in $kernels; do
 		f=$(in_root modinfo -k "$k" -F filename vfio-pci 2>&1)
 		echo "    after removal, $k: modinfo vfio-pci -> $f" | record
 		[[ $f == */kernel/drivers/vfio/pci/vfio-pci.ko ]] && pass "remove:$k" || fail "remove:$k"
+		initrd_vfio_pci "initramfs:after-removal:$k" "$k" stock
 	done
+	if grep -q 'vfio-lowpower-dkms' "$fw"; then
+		fail "remove:framework.conf  (still names the removed hook: $(grep 'vfio-lowpower-dkms' "$fw"))"
+	elif ! grep -qxF '# an admin line of its own' "$fw"; then
+		fail "remove:framework.conf  (the admin's own lines went too)"
+	else
+		pass "remove:framework.conf  (the sign_tool line of the removed hook is gone, the rest kept)"
+	fi
 fi
 
 # 8. the series on the newest linux-source-5.10: git am, then its vfio

@@ -33,7 +33,7 @@ if [ -f "$stage/src/tools/vfio/vfio-pm-status.sh" ]; then
 	rm -rf "$stage/src/tools"
 fi
 cp "$here/dkms/Kbuild" "$stage/src/"
-cp -a "$here/dkms/debian" "$here/dkms/dkms.conf.in" "$here/dkms/sigcheck.sh" "$here/dkms/sign-module.sh" "$stage/"
+cp -a "$here/dkms/debian" "$here/dkms/dkms.conf.in" "$here/dkms/sigcheck.sh" "$here/dkms/sign-module.sh" "$here/dkms/update-initrd.sh" "$stage/"
 cat >"$stage/debian/changelog" <<EOF
 vfio-lowpower ($version) bullseye; urgency=medium
 
