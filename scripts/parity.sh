@@ -4,7 +4,9 @@
 # (also written to BUILD/parity.txt) whose last line is
 # "parity: N agree, N differ, N expected" (5.10+series against mainline;
 # "expected" counts the differences config/parity-expected explains: tests
-# of fixes that go beyond mainline).
+# of fixes that go beyond mainline, PASS on the series and FAIL or SKIP on
+# 6.12, and tests the test kernel's config leaves out, SKIP on the series
+# and PASS on 6.12).
 # usage: parity.sh BUILD TREE OBJ CACHE
 set -uo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
@@ -74,7 +76,8 @@ awk -v expected="$here/config/parity-expected" '
 				continue
 			if (c[2] == c[3])
 				agree++
-			else if (t in why && c[2] == "PASS" && (c[3] == "FAIL" || c[3] == "SKIP")) {
+			else if (t in why && ((c[2] == "PASS" && (c[3] == "FAIL" || c[3] == "SKIP")) ||
+					      (c[2] == "SKIP" && c[3] == "PASS"))) {
 				nexp++; expl = expl "\n  expected: " t " (" why[t] ")"
 			} else {
 				differ++; diff = diff "\n  differs: " t
