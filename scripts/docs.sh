@@ -147,6 +147,8 @@ page_parity() {	# SRC
 	header "$src" "make parity" "Parity with mainline" ../parity.md
 	  echo "**$(grep -E '^parity: ' "$src" | tail -n 1 | sed 's/^parity: //')** (5.10+series against 6.12)."
 	  echo
+	  grep -E '^  column ' "$src" | sed 's/^  /- /'
+	  echo
 	  awk 'NR == 1 { for (j = 2; j <= NF; j++) k[j] = $j; nk = NF; next }
 	       /^ / || NF != nk || $1 ~ /^timing:/ { next }
 	       { for (j = 2; j <= nk; j++) c[j, $j]++ }
@@ -164,7 +166,7 @@ page_parity() {	# SRC
 	  echo "The table:"
 	  echo
 	  echo '```'
-	  grep -vE '^  (expected|differs): |^$' "$src"
+	  grep -vE '^  (expected|differs|column) |^  (expected|differs): |^$' "$src"
 	  echo '```'
 }
 write_page "$out/parity.md" page_parity "$build/parity.txt"

@@ -87,6 +87,11 @@ awk -v expected="$here/config/parity-expected" '
 		if (diff != "") print diff
 		printf "parity: %d agree, %d differ, %d expected\n", agree, differ, nexp
 	}' "$out/base.txt" "$out/series.txt" "$out/mainline.txt" | tee "$build/parity.txt"
+# when each column's guest ran (PARITY_RUNS may have left some out)
+for c in base:5.10 series:5.10+series mainline:6.12; do
+	f=$out/${c%%:*}.txt
+	[ -f "$f" ] && echo "  column ${c#*:}: its guest ran $(date -u -r "$f" '+%Y-%m-%d %H:%M UTC')"
+done | tee -a "$build/parity.txt"
 . "$here/scripts/lib.sh" && stamp_output "$build/parity.txt" "make parity"	# for make docs
 grep -q ', 0 differ, [0-9]* expected$' "$build/parity.txt" || rc=1
 exit $rc
