@@ -11,8 +11,10 @@ start=$SECONDS
 . "$here/scripts/lib.sh"
 # the time of each step, in build/timings-cold.txt when this clone had no
 # debug kernel built yet (ccache may still be warm), else timings-warm.txt
+# (ONLY=: timings-only.txt, which make docs does not show)
 state=warm
 [ -e "$obj/vmlinux" ] || state=cold
+[ -z "${ONLY:-}" ] || state=only
 TIMINGS=$build/timings.tmp
 : >"$TIMINGS"
 
