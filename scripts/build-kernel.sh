@@ -20,7 +20,7 @@ make=(make -C "$tree" O="$obj" -j"$(nproc)" CC="ccache gcc" HOSTCC="ccache gcc")
 sum=$(cat "${frags[@]}" "$tree"/drivers/vfio/Kconfig "$tree"/drivers/vfio/pci/Kconfig | sha256sum)
 stamp=$obj/.config-fragments
 # or an option of tests.config that this tree has went missing (a build of
-# an older commit, e.g. by bisect-build.sh, drops it from .config)
+# an older commit, e.g. by per-patch-build.sh, drops it from .config)
 lost= tests=
 [[ " ${frags[*]} " == *"/tests.config "* ]] && tests=$here/config/tests.config
 for opt in $(grep -hE '^CONFIG_' $tests /dev/null); do

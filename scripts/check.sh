@@ -65,7 +65,7 @@ if [ -s "$here/patches/series" ] && [ -z "$only" ]; then
 	"$here/scripts/build-kernel.sh" "$tree" "$obj" || true
 	if [ -f "$obj/.config" ]; then
 		step per-patch "each patch builds (W=1, sparse over drivers/vfio, whole kernel)"
-		"$here/scripts/bisect-build.sh" "$tree" "$obj" | record
+		"$here/scripts/per-patch-build.sh" "$tree" "$obj" | record
 	fi
 	# the fixes for stock 5.10 (Cc: stable, or a backport): each alone on
 	# the plain base, drivers/vfio with W=1

@@ -99,7 +99,7 @@ page_check() {	# SRC
 		if (g == "results-json") return "`make check-harness`: build/results.json is valid JSON"
 		if (g == "knobs") return "`make check-harness`: each knob a script reads is in docs/knobs.md"
 		if (g == "checkpatch") return "`checkpatch.pl --strict`, one per patch"
-		if (g == "bisect") return "each patch builds (drivers/vfio W=1 and sparse, then the whole kernel)"
+		if (g == "per-patch") return "each patch builds (drivers/vfio W=1 and sparse, then the whole kernel)"
 		if (g == "lint") return "`make lint`: clang W=1 and coccicheck of drivers/vfio"
 		if (g == "build") return "the debug kernel, the selftests, the KASAN kernel"
 		if (g == "qemu") return "the debug kernel'"'"'s guest booted and powered off"

@@ -9,7 +9,7 @@
 # makes the other's objects stale; each step is incremental.  Prints one
 # result line per commit; leaves the tree on the branch it was on, also
 # when interrupted.
-# usage: bisect-build.sh TREE OBJDIR
+# usage: per-patch-build.sh TREE OBJDIR
 set -uo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 . "$here/scripts/lib.sh"
@@ -19,10 +19,10 @@ make=(make -C "$tree" O="$obj" -j"$(nproc)" CC="ccache gcc" HOSTCC="ccache gcc")
 w1=$obj-w1
 mkdir -p "$w1"
 make_w1=(make -C "$tree" O="$w1" -j"$(nproc)" CC="ccache gcc" HOSTCC="ccache gcc")
-logs=$obj/bisect
+logs=$obj/per-patch
 mkdir -p "$logs"
 if [ -n "$(git -C "$tree" status --porcelain --untracked-files=no)" ]; then
-	echo "FAIL bisect:tree-is-clean  ($tree has uncommitted changes: commit them first)"
+	echo "FAIL per-patch:tree-is-clean  ($tree has uncommitted changes: commit them first)"
 	exit 0
 fi
 branch=$(git -C "$tree" symbolic-ref -q --short HEAD || git -C "$tree" rev-parse HEAD)
@@ -53,9 +53,9 @@ vfio_warnings() {
 
 trap 'git -C "$tree" checkout -q "$branch"' EXIT
 git -C "$tree" checkout -q base
-echo "bisect: W=1 and sparse warnings of drivers/vfio at the base (logs: $logs)"
-run_logged "bisect: drivers/vfio at the base (W=1, sparse; the first run prepares $w1)" "$logs/base.run.log" \
-	vfio_warnings "$logs/base" || { echo "FAIL bisect:base  (see $logs/base.log)"; exit 0; }
+echo "per-patch: W=1 and sparse warnings of drivers/vfio at the base (logs: $logs)"
+run_logged "per-patch: drivers/vfio at the base (W=1, sparse; the first run prepares $w1)" "$logs/base.run.log" \
+	vfio_warnings "$logs/base" || { echo "FAIL per-patch:base  (see $logs/base.log)"; exit 0; }
 i=0 kc=base hdr=
 for c in $(git -C "$tree" rev-list --reverse "base..$branch"); do
 	i=$((i + 1))
@@ -64,7 +64,7 @@ for c in $(git -C "$tree" rev-list --reverse "base..$branch"); do
 	git -C "$tree" checkout -q "$c"
 	files=$(git -C "$tree" diff-tree --no-commit-id --name-only -r "$c")
 	if [ -z "$(grep -vE '^(Documentation/|MAINTAINERS$)' <<<"$files")" ]; then
-		echo "PASS bisect:$name  (Documentation/ and MAINTAINERS only: nothing to build)"
+		echo "PASS per-patch:$name  (Documentation/ and MAINTAINERS only: nothing to build)"
 		continue
 	fi
 	if [ -z "$(grep -vE '^(tools/|Documentation/|MAINTAINERS$)' <<<"$files")" ]; then
@@ -76,16 +76,16 @@ for c in $(git -C "$tree" rev-list --reverse "base..$branch"); do
 		mkdir -p "$logs/selftests"
 		if [ "$hdr" = "$kc" ] && make -j"$(nproc)" -C "$tree/tools/testing/selftests/vfio" OUTPUT="$logs/selftests" \
 			KHDR_INCLUDES="-isystem $logs/usr/include" >"$logs/$i.selftests.log" 2>&1; then
-			echo "PASS bisect:$name"
+			echo "PASS per-patch:$name"
 		else
-			echo "FAIL bisect:$name  (the selftests do not build, see $logs/$i.selftests.log)"
+			echo "FAIL per-patch:$name  (the selftests do not build, see $logs/$i.selftests.log)"
 			grep -E 'error|warning' "$logs/$i.selftests.log" | head -n 10 | sed 's/^/    /'
 		fi
 		continue
 	fi
 	kc=$c
 	if ! vfio_warnings "$logs/$i"; then
-		echo "FAIL bisect:$name  (drivers/vfio does not build)"
+		echo "FAIL per-patch:$name  (drivers/vfio does not build)"
 		grep -E 'error' "$logs/$i.log" | head -n 10 | sed 's/^/    /'
 		continue
 	fi
@@ -96,15 +96,15 @@ for c in $(git -C "$tree" rev-list --reverse "base..$branch"); do
 		grep -qxF "$opt" "$obj/.config" || lost="$lost $opt"
 	done
 	if [ -n "$lost" ]; then
-		echo "FAIL bisect:$name  (not compiled:$lost is in Kconfig but not set)"
+		echo "FAIL per-patch:$name  (not compiled:$lost is in Kconfig but not set)"
 		continue
 	fi
-	new_warnings "bisect:$name" "$logs/base.warn" "$logs/$i.warn" "W=1/sparse warnings" || continue
-	if ! run_logged "bisect: building the kernel at patch $i" "$logs/$i.kernel.log" \
+	new_warnings "per-patch:$name" "$logs/base.warn" "$logs/$i.warn" "W=1/sparse warnings" || continue
+	if ! run_logged "per-patch: building the kernel at patch $i" "$logs/$i.kernel.log" \
 		"${make[@]}" bzImage >/dev/null; then
-		echo "FAIL bisect:$name  (kernel does not build, see $logs/$i.kernel.log)"
+		echo "FAIL per-patch:$name  (kernel does not build, see $logs/$i.kernel.log)"
 		grep -E 'error|undefined' "$logs/$i.kernel.log" | head -n 10 | sed 's/^/    /'
 		continue
 	fi
-	echo "PASS bisect:$name"
+	echo "PASS per-patch:$name"
 done
