@@ -37,6 +37,47 @@ only_programs() {
 	done
 }
 
+# The guests run in the background, one core each, beside the step after
+# their start (CHECK_PARALLEL=0: each waited for at once).
+# guest_start NAME PREFIX KERNEL INITRD LOG TIMEOUT [VAR=VALUE...] boots one
+# (scripts/run-qemu.sh; its output in BUILD/NAME-run.log); guest_results
+# NAME waits for it, a progress line every 30 s, and records its results,
+# their names prefixed with PREFIX.
+declare -A guest_pid guest_prefix guest_log
+guest_start() {
+	local name=$1 prefix=$2 kernel=$3 initrd=$4 log=$5 timeout=$6
+	shift 6
+	( t=$SECONDS
+	  env "$@" "$here/scripts/run-qemu.sh" "$kernel" "$initrd" "$log" check "$timeout"
+	  rc=$?
+	  echo "$name-guest-alone $((SECONDS - t)) beside" >>"$TIMINGS"
+	  exit $rc ) >"$build/$name-run.log" 2>&1 &
+	guest_pid[$name]=$! guest_prefix[$name]=$prefix guest_log[$name]=$log
+	echo "  the $name guest runs in the background (log: $build/$name-run.log, console: $log)"
+	[ "${CHECK_PARALLEL:-1}" = 1 ] || guest_results "$name"
+}
+guest_results() {
+	local name=$1 pid=${guest_pid[$1]:-} prefix=${guest_prefix[$1]:-} log=${guest_log[$1]:-} rc
+	[ -n "$pid" ] || return 0
+	step "$name-guest-wait" "waiting for the $name guest (log: $build/$name-run.log)"
+	while ! wait_for "$pid" 30; do
+		echo "  ... $name guest: $(grep -E '^ *\.\.\. guest:' "$build/$name-run.log" | tail -n 1 | sed 's/^ *//' | cut -c1-150)"
+	done
+	wait "$pid" && rc=0 || rc=$?
+	guest_pid[$name]=
+	grep -vE '^ *\.\.\. guest:' "$build/$name-run.log" | tail -n 20 | sed 's/^/  | /'
+	if [ "$rc" = 0 ]; then
+		echo "PASS ${prefix}qemu:boot-and-power-off" | record
+	else
+		fail_step "${prefix}qemu:boot-and-power-off  (see $log)"
+	fi
+	echo "== results from the $name guest's console ($log)"
+	awk -f "$here/scripts/parse-console.awk" "$log" | sed -E "s/^(PASS|FAIL|SKIP) /\1 $prefix/" | record
+}
+# stopped with make check: no guest left behind
+kill_tree() { local c; for c in $(pgrep -P "$1"); do kill_tree "$c"; done; kill "$1" 2>/dev/null; }
+trap 'for p in "${guest_pid[@]}"; do [ -z "$p" ] || kill_tree "$p"; done' EXIT
+
 # record: print result lines (and their indented detail) and keep them
 record() { tee -a "$results"; }
 fail_step() { echo "FAIL $1" | record; }
@@ -82,7 +123,7 @@ fi
 step kernel-again "the debug kernel at the top of the series (built above unless the tree moved)"
 if "$here/scripts/build-kernel.sh" "$tree" "$obj"; then
 	echo "PASS build:kernel" | record
-	step debug-guest "selftests, guest image and the debug kernel's guest"
+	step debug-guest-start "selftests, guest image; the debug kernel's guest started (beside the KASAN kernel's build)"
 	# the stress programs, the fail-nth and the failed-resume ones run on
 	# the KASAN kernel below (it has the debug kernel's options and fault
 	# injection), the rest here
@@ -95,14 +136,9 @@ if "$here/scripts/build-kernel.sh" "$tree" "$obj"; then
 	   "$here/scripts/mkinitramfs.sh" "$build/initramfs-check.cpio.gz" \
 		$(ls "$build"/tests/* | grep -vxF "$stress" | only_programs); then
 		echo "PASS build:selftests" | record
-		if "$here/scripts/run-qemu.sh" "$obj/arch/x86/boot/bzImage" "$build/initramfs-check.cpio.gz" \
-			"$build/console-check.log" check "${QEMU_TIMEOUT:-1200}"; then
-			echo "PASS qemu:boot-and-power-off" | record
-		else
-			fail_step "qemu:boot-and-power-off  (see $build/console-check.log)"
-		fi
-		echo "== results from the guest console ($build/console-check.log)"
-		awk -f "$here/scripts/parse-console.awk" "$build/console-check.log" | record
+		# beside the KASAN kernel's build below
+		guest_start debug "" "$obj/arch/x86/boot/bzImage" "$build/initramfs-check.cpio.gz" \
+			"$build/console-check.log" "${QEMU_TIMEOUT:-1200}"
 	else
 		fail_step "build:selftests"
 	fi
@@ -126,31 +162,6 @@ kasan_module() {	# tree kobj
 	}
 	ls "$obj"/selftests-mod/*.ko
 }
-# kasan_results: waits for the KASAN guest started below (a progress line
-# every 30 s) and records its results
-kasan_pid=
-kasan_results() {
-	local t=$SECONDS rc
-	[ -n "$kasan_pid" ] || return 0
-	step kasan-wait "waiting for the KASAN kernel's guest (log: $build/kasan-run.log)"
-	while ! wait_for "$kasan_pid" 30; do
-		echo "  ... KASAN guest: $(grep -E '^ *\.\.\. guest:' "$build/kasan-run.log" | tail -n 1 | sed 's/^ *//' | cut -c1-150)"
-	done
-	wait "$kasan_pid" && rc=0 || rc=$?
-	kasan_pid=
-	sed 's/^/  | /' "$build/kasan-run.log" | grep -vE '^  \|  *\.\.\. guest:' | tail -n 20
-	if [ "$rc" = 0 ]; then
-		echo "PASS kasan:qemu:boot-and-power-off" | record
-	else
-		fail_step "kasan:qemu:boot-and-power-off  (see $build/console-kasan.log)"
-	fi
-	echo "== results from the KASAN guest console ($build/console-kasan.log)"
-	awk -f "$here/scripts/parse-console.awk" "$build/console-kasan.log" |
-		sed -E 's/^(PASS|FAIL|SKIP) /\1 kasan:/' | record
-}
-# stopped with make check: no KASAN guest left behind
-kill_tree() { local c; for c in $(pgrep -P "$1"); do kill_tree "$c"; done; kill "$1" 2>/dev/null; }
-trap '[ -z "$kasan_pid" ] || kill_tree "$kasan_pid"' EXIT
 
 # The stress programs, on a kernel with generic KASAN as well as the debug
 # options (config/kasan.config): memory errors that SLUB's checks would
@@ -170,24 +181,18 @@ if [ -n "${stress:-}" ]; then
 			fail_step "build:selftests-module-kasan  (see $kobj/selftests-mod.log)"
 			kmod=
 		fi
-		# the guest uses one core: it runs beside the steps after it
-		# (distro-check, the VMM runs; CHECK_PARALLEL=0: before them),
-		# and kasan_results records what it found
-		step kasan-guest-start "the KASAN kernel's guest, started (beside the steps after it; log: $build/kasan-run.log)"
+		# the KASAN guest starts once the debug guest is done: one guest
+		# beside the steps after it (distro-check, the VMM runs)
+		guest_results debug
+		step kasan-guest-start "the KASAN kernel's guest, started (beside the steps after it)"
 		if "$here/scripts/mkinitramfs.sh" "$build/initramfs-kasan.cpio.gz" $stress $kmod; then
 			# slub_debug: SLUB_DEBUG_ON's checks, and failslab's mark on
 			# every cache but ACPICA's (vfio_pci_fail_nth_test says why);
 			# its three slowest scenarios (a hundred tries and more each)
 			# are left to make stress
-			( t=$SECONDS
-			  EXTRA_CMDLINE="slub_debug=FZPUA;FZPU,Acpi-* vfio_env=VFIO_FAIL_NTH_SKIP=open_device:close_engaged:unbind_and_bind" \
-				"$here/scripts/run-qemu.sh" "$kobj/arch/x86/boot/bzImage" "$build/initramfs-kasan.cpio.gz" \
-				"$build/console-kasan.log" check "${QEMU_TIMEOUT:-1800}"
-			  rc=$?
-			  echo "kasan-guest-alone $((SECONDS - t)) beside" >>"$TIMINGS"
-			  exit $rc ) >"$build/kasan-run.log" 2>&1 &
-			kasan_pid=$!
-			[ "${CHECK_PARALLEL:-1}" = 1 ] || kasan_results
+			guest_start kasan kasan: "$kobj/arch/x86/boot/bzImage" "$build/initramfs-kasan.cpio.gz" \
+				"$build/console-kasan.log" "${QEMU_TIMEOUT:-1800}" \
+				EXTRA_CMDLINE="slub_debug=FZPUA;FZPU,Acpi-* vfio_env=VFIO_FAIL_NTH_SKIP=open_device:close_engaged:unbind_and_bind"
 		else
 			fail_step "kasan:initramfs"
 		fi
@@ -195,6 +200,8 @@ if [ -n "${stress:-}" ]; then
 		fail_step "build:kernel-kasan  (see $kobj/build.log)"
 	fi
 fi
+
+guest_results debug
 
 # The DKMS package on Debian 11's own kernels (make distro-check): the
 # same selftests, on Debian's kernel images with the modules DKMS built.
@@ -229,7 +236,7 @@ if [ "${CHECK_VMM:-1}" = 1 ] && [ -f "$build/obj/arch/x86/boot/bzImage" ]; then
 		"$here/scripts/vmm-check.sh" "$build" "$cache"
 fi
 
-kasan_results
+guest_results kasan
 step_end
 stamp_output "$results" "make check"	# results.txt complete; for make docs
 results_json "$results" "$build/results.json"
