@@ -838,7 +838,7 @@ static int irq_trial(struct vt_dev *d, volatile uint32_t *bar, int efd, int msix
 /* 7. the VMM's hot paths: mapped BAR reads, interrupts, ioeventfds */
 static void bench_hotpath(const char *bdf)
 {
-	double rd[TRIALS], intx[TRIALS], msix[TRIALS], ioe[TRIALS];
+	double rd[TRIALS], intx[TRIALS], msix[TRIALS], ioe[TRIALS], ev[LOOP_CALLS / 10];
 	struct vfio_device_ioeventfd ioefd = {
 		.argsz = sizeof(ioefd),
 		.flags = VFIO_DEVICE_IOEVENTFD_32,
@@ -918,7 +918,8 @@ static void bench_hotpath(const char *bdf)
 			while (bar[E1000_RDBAL0 / 4] != ioefd.data)
 				if (now_ns() - s > TIMEOUT_MS * 1e6)
 					goto stop;
-			ioe[n] += now_ns() - s;
+			ev[i] = now_ns() - s;
+			ioe[n] += ev[i];
 		}
 		ioe[n] /= LOOP_CALLS / 10;
 		n++;
@@ -931,6 +932,20 @@ stop:
 	result("hot_intx_to_eventfd", intx, n, "ns/irq");
 	result("hot_msix_to_eventfd", msix, n, "ns/irq");
 	result("hot_ioeventfd_to_device", ioe, n, "ns/write");
+	/*
+	 * The last trial's events one by one: whether a difference between
+	 * kernels is in every event or in a few (work that happens once per
+	 * trial, e.g. after the interrupt trials' ioctls)
+	 */
+	if (n) {
+		int k, top = 0;
+
+		for (k = 1; k < LOOP_CALLS / 10; k++)
+			if (ev[k] > ev[top])
+				top = k;
+		printf("bench: info ioeventfd events of the last trial: first %.0f, second %.0f, largest %.0f (event %d), last %.0f ns\n",
+		       ev[0], ev[1], ev[top], top, ev[LOOP_CALLS / 10 - 1]);
+	}
 	if (sum == 0xdeadbeef)
 		printf("bench: info %u\n", sum);
 out:

@@ -57,11 +57,12 @@ guest_start() {
 	[ "${CHECK_PARALLEL:-1}" = 1 ] || guest_results "$name"
 }
 guest_results() {
-	local name=$1 pid=${guest_pid[$1]:-} prefix=${guest_prefix[$1]:-} log=${guest_log[$1]:-} rc
+	local name=$1 pid=${guest_pid[$1]:-} prefix=${guest_prefix[$1]:-} log=${guest_log[$1]:-} rc last
 	[ -n "$pid" ] || return 0
 	step "$name-guest-wait" "waiting for the $name guest (log: $build/$name-run.log)"
 	while ! wait_for "$pid" 30; do
-		echo "  ... $name guest: $(grep -E '^ *\.\.\. guest:' "$build/$name-run.log" | tail -n 1 | sed 's/^ *//' | cut -c1-150)"
+		last=$(grep -E '^ *\.\.\. guest:' "$build/$name-run.log" | tail -n 1 | sed 's/^ *\.\.\. guest: //' | cut -c1-150)
+		echo "  ... $name guest: ${last:-booting}"
 	done
 	wait "$pid" && rc=0 || rc=$?
 	guest_pid[$name]=
