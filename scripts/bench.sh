@@ -92,7 +92,14 @@ boot() {	# name kernel initrd [sections]
 	grep '^bench: skip' "$log" | sed "s/^/  $1: /"
 	return 0
 }
-rm -f "$out"/console-*.log
+# BENCH_BOOTS=icount: only the -icount boots again (the timed boots'
+# consoles of the last run are kept and reported with them)
+boots=${BENCH_BOOTS:-all}
+case $boots in
+all) rm -f "$out"/console-*.log ;;
+icount) rm -f "$out"/console-icount-*.log ;;
+*) echo "bench: BENCH_BOOTS is all or icount, not $boots" >&2; exit 1 ;;
+esac
 rc=0
 has() { [[ " $kernels " == *" $1 "* ]]; }
 for k in base series nowrap; do
@@ -105,7 +112,8 @@ done
 # 6.12's scale in guest instructions too, to set against the series'
 QEMU_MACHINE=$icount_machine boot icount-mainline "$build/mainline/vmlinuz" \
 	"$out/initramfs-ml.cpio.gz" scale,cfgscale || rc=1
-for r in $(seq 1 "$rounds"); do
+[ "$boots" = icount ] && rounds_run=0 || rounds_run=$rounds
+for r in $(seq 1 "$rounds_run"); do
 	for k in base series nowrap; do
 		has $k || continue
 		sec=overhead
@@ -115,9 +123,11 @@ for r in $(seq 1 "$rounds"); do
 		boot "$k-$r" "$out/bzImage-$k" "$out/initramfs.cpio.gz" $sec || rc=1
 	done
 done
-boot mainline "$build/mainline/vmlinuz" "$out/initramfs-ml.cpio.gz" || rc=1
-# 6.12's scale a second time, as the series' is
-boot mainline-2 "$build/mainline/vmlinuz" "$out/initramfs-ml.cpio.gz" scale,cfgscale || rc=1
+if [ "$boots" = all ]; then
+	boot mainline "$build/mainline/vmlinuz" "$out/initramfs-ml.cpio.gz" || rc=1
+	# 6.12's scale a second time, as the series' is
+	boot mainline-2 "$build/mainline/vmlinuz" "$out/initramfs-ml.cpio.gz" scale,cfgscale || rc=1
+fi
 [ "$rc" = 0 ] || exit 1
 
 python3 "$here/scripts/bench-report.py" "$out" "$rounds" | tee "$build/bench.txt"
