@@ -30,7 +30,9 @@ mkdir -p "$out"
 export QEMU_MACHINE=$here/config/bench-qemu.args KERNEL_FRAGMENTS=kernel.config
 start=$SECONDS
 
-series=$(git -C "$tree" rev-parse HEAD) || exit 1
+# the branch 'series' (patches/, scripts/mktree.sh), not HEAD: make
+# check's per-patch builds and make lint move HEAD while they run
+series=$(git -C "$tree" rev-parse -q --verify series || git -C "$tree" rev-parse HEAD) || exit 1
 if [ -n "$(git -C "$tree" status --porcelain --untracked-files=no)" ]; then
 	echo "bench: note: $tree has uncommitted changes; benchmarking its last commit" >&2
 fi
