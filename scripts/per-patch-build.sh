@@ -3,9 +3,9 @@
 # series can be bisected).  A commit that changes the kernel: drivers/vfio
 # with W=1 and sparse (C=2), whose warnings must not grow over the base's,
 # then the whole kernel.  A commit that changes only Documentation/ or
-# MAINTAINERS: nothing to build.  One that changes only those and tools/
-# (the selftests): the vfio selftests, against the uapi headers of the last
-# kernel commit.  The W=1 objects live in OBJDIR-w1, so that neither build
+# MAINTAINERS: nothing to build.  One that changes only those and tools/:
+# the vfio selftests, against the uapi headers of the last kernel commit,
+# when it changes them; else bash -n of its shell scripts.  The W=1 objects live in OBJDIR-w1, so that neither build
 # makes the other's objects stale; each step is incremental.  Prints one
 # result line per commit; leaves the tree on the branch it was on, also
 # when interrupted.
@@ -65,6 +65,20 @@ for c in $(git -C "$tree" rev-list --reverse "base..$branch"); do
 	files=$(git -C "$tree" diff-tree --no-commit-id --name-only -r "$c")
 	if [ -z "$(grep -vE '^(Documentation/|MAINTAINERS$)' <<<"$files")" ]; then
 		echo "PASS per-patch:$name  (Documentation/ and MAINTAINERS only: nothing to build)"
+		continue
+	fi
+	if [ -z "$(grep -vE '^(tools/|Documentation/|MAINTAINERS$)' <<<"$files")" ] &&
+	   ! grep -q '^tools/testing/selftests/vfio/' <<<"$files"; then
+		# another tool (a shell script): its syntax
+		bad=
+		for f in $(grep -E '^tools/.*\.sh$' <<<"$files"); do
+			[ ! -f "$tree/$f" ] || bash -n "$tree/$f" 2>>"$logs/$i.sh.log" || bad="$bad $f"
+		done
+		if [ -n "$bad" ]; then
+			echo "FAIL per-patch:$name  (bash -n:$bad, see $logs/$i.sh.log)"
+		else
+			echo "PASS per-patch:$name  (tools/ outside the selftests: shell syntax checked)"
+		fi
 		continue
 	fi
 	if [ -z "$(grep -vE '^(tools/|Documentation/|MAINTAINERS$)' <<<"$files")" ]; then

@@ -50,8 +50,11 @@ subject_of() {
 	awk '/^Subject:/ { s = $0; while ((getline l) > 0 && l ~ /^ /) s = s l; print s; exit }' "$1" |
 		sed -E 's/^Subject: (\[[^]]*\] )?//'
 }
-# warnings in drivers/vfio without line numbers, one per line
+# warnings in drivers/vfio without line numbers, one per line; every file
+# compiled again (an object left from the last run would hide its
+# warnings from the base's list)
 warnings() {
+	find "$obj/build/drivers/vfio" -name '*.o' -delete 2>/dev/null
 	"${make[@]}" W=1 drivers/vfio/ >"$1.log" 2>&1 || return 1
 	grep -E '(warning|error):' "$1.log" |
 		sed -nE 's|^(\.\./)?[^ ]*/(drivers/vfio/[^:]*):[0-9]+(:[0-9]+)?:|\2:|p' | sort >"$1.warn"
