@@ -59,8 +59,6 @@ umount_root() {
 	return 0
 }
 trap umount_root EXIT
-in_root() { chroot "$root" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin \
-	DEBIAN_FRONTEND=noninteractive LC_ALL=C.UTF-8 "$@"; }
 # apt in the root file system, its output in LOG; failing lines shown
 root_apt() {	# what log args...
 	local what=$1 log=$2

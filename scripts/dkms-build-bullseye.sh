@@ -10,8 +10,6 @@ set -uo pipefail
 root=$1 stage=$2 deb=$3 logs=$4
 here=$(cd "$(dirname "$0")/.." && pwd)
 . "$here/scripts/lib.sh"
-in_root() { chroot "$root" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin \
-	DEBIAN_FRONTEND=noninteractive LC_ALL=C.UTF-8 "$@"; }
 name=dkms:builds-on-debian-11
 if [ ! -d "$stage/debian" ]; then
 	echo "FAIL distro:$name  (no staged source in $stage: make dkms)"

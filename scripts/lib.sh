@@ -139,3 +139,10 @@ new_warnings() {
 	echo "$new" | head -n 10 | sed 's/^/    /'
 	return 1
 }
+
+# in_root COMMAND...: COMMAND in the Debian root file system $root
+# (chroot, a clean environment, apt non-interactive)
+in_root() {
+	chroot "$root" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin \
+		DEBIAN_FRONTEND=noninteractive LC_ALL=C.UTF-8 "$@"
+}

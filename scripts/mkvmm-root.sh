@@ -30,9 +30,8 @@ abi=${NESTED_ABI:-5.10.0-46}
 vmm=$build/vmm
 root=$vmm/bullseye
 mkdir -p "$vmm" "$cache"
+. "$here/scripts/lib.sh"	# in_root
 
-in_root() { chroot "$root" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin \
-	DEBIAN_FRONTEND=noninteractive LC_ALL=C.UTF-8 "$@"; }
 umount_root() {
 	local m
 	for m in var/cache/apt/archives dev proc; do

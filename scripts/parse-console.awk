@@ -93,13 +93,13 @@ function suite_end(gate) {
 			sub(/^    1\.\./, "", kplan)
 			kplan += 0
 		}
-		if (insuite && body ~ /^(not )?ok [0-9]+ - /)
+		if (insuite && body ~ /^(not )?ok [0-9]+ /)
 			suite_end("")
-		if (body ~ /^    (not )?ok [0-9]+ - /) {
+		if (body ~ /^    (not )?ok [0-9]+ /) {
 			kres++
 			st = body ~ /^    not ok/ ? "FAIL" : (body ~ /# SKIP/ ? "SKIP" : "PASS")
 			name = body
-			sub(/^    (not )?ok [0-9]+ - /, "", name)
+			sub(/^    (not )?ok [0-9]+ (- )?/, "", name)
 			sub(/ # SKIP.*/, "", name)
 			print st, "kunit:" suite "." name
 		}
