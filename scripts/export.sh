@@ -37,8 +37,8 @@ sed -i "s/^Date: .*/Date: $date/" "$c"
 find "$pdir" -maxdepth 1 -name '[0-9][0-9][0-9][0-9]-*.patch' -delete
 cp "$tmp"/*.patch "$pdir/"
 (cd "$tmp" && ls [0-9][0-9][0-9][0-9]-*.patch | grep -v '^0000-') >"$pdir/series"
-# the tree's branch 'series' now is patches/ (scripts/mktree.sh keeps it)
-if [ "$(git -C "$tree" symbolic-ref -q --short HEAD)" = series ]; then
+# the tree's branch now is PATCHDIR (lib.sh's sync_series keeps it)
+if [[ "$(git -C "$tree" symbolic-ref -q --short HEAD)" == @(series|pr3) ]]; then
 	. "$here/scripts/lib.sh"
 	echo "$(series_hash "$pdir") $(git -C "$tree" rev-parse HEAD)" \
 		>"$(git -C "$tree" rev-parse --path-format=absolute --git-common-dir)/vfio-lowpower-series"

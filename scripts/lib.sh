@@ -66,6 +66,45 @@ series_hash() {
 	(cd "$1" && grep -vE '^(#|$)' series | xargs -r cat) | sha256sum | cut -d' ' -f1
 }
 
+# sync_series TREE PATCHDIR BRANCH WHO: make TREE's BRANCH exactly
+# PATCHDIR's series on the tag "base" (scripts/mktree.sh: the kernel,
+# patches/, branch series; scripts/mkqemu-tree.sh: QEMU, qemu-patches/,
+# branch pr3).  A tree whose clean BRANCH was applied from, or exported to
+# (scripts/export.sh), the same series (the stamp .git/vfio-lowpower-series)
+# is kept.  Otherwise the series is applied again (git am takes author and
+# date from each patch: the same patches give the same commit ids), the old
+# branch kept as BRANCH.prev; uncommitted changes refuse (exit 1).
+sync_series() {
+	local tree=$1 pdir=$2 br=$3 who=$4 want head stamp n
+	want=$(series_hash "$pdir")
+	stamp=$(git -C "$tree" rev-parse --absolute-git-dir)/vfio-lowpower-series
+	(
+		cd "$tree" || exit 1
+		git am --abort >/dev/null 2>&1 || true
+		head=$(git rev-parse -q --verify "$br" || true)
+		if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want $head" ] &&
+		   [ "$(git symbolic-ref -q --short HEAD)" = "$br" ] &&
+		   [ -z "$(git status --porcelain --untracked-files=no)" ]; then
+			echo "$who: $tree holds $(basename "$pdir")/ (FORCE=1 to recreate it)"
+			exit 0
+		fi
+		if [ -n "$(git status --porcelain --untracked-files=no)" ]; then
+			echo "$who: $tree has uncommitted changes: commit (and export) or discard them first" >&2
+			git status --short --untracked-files=no | head -n 10 >&2
+			exit 1
+		fi
+		if [ -n "$head" ]; then
+			git branch -f "$br.prev" "$head"
+			echo "$who: $tree's branch '$br' is not $(basename "$pdir")/ ($(basename "$pdir")/ changed," \
+			     "or commits not exported); it is kept as '$br.prev', applying $(basename "$pdir")/ again"
+		fi
+		git checkout -q -B "$br" base
+		n=$(am_series "$pdir" "$who") || exit 1
+		echo "$want $(git rev-parse HEAD)" >"$stamp"
+		echo "$who: $tree is base + $n patches (branch '$br', tag 'base')"
+	)
+}
+
 # Step timings: "step NAME TITLE..." ends the step before (if any) and
 # starts NAME, printing "== HH:MM:SS TITLE"; step_end ends the last one.
 # Each ended step appends "NAME SECONDS" to $TIMINGS (when set); print_timings

@@ -3,15 +3,19 @@
 # config/qemu-src.env, every file of it) as its first commit, tagged
 # "base" (fixed dates, so its id never changes), and qemu-patches/ applied
 # with git am in qemu-patches/series order on the branch "pr3".  An
-# existing tree is left alone unless FORCE=1.
+# existing tree is kept when its clean branch pr3 holds exactly
+# PATCHDIR (as applied or exported last); otherwise PATCHDIR is applied
+# again, the old branch kept as pr3.prev (lib.sh's sync_series); FORCE=1
+# unpacks the tarball anew.
 # usage: mkqemu-tree.sh TREE CACHE PATCHDIR
 set -euo pipefail
 tree=$1 cache=$2 pdir=$(cd "$3" && pwd)
 here=$(cd "$(dirname "$0")/.." && pwd)
 . "$here/config/qemu-src.env"
+. "$here/scripts/lib.sh"
 if [ -d "$tree/.git" ] && [ "${FORCE:-0}" != 1 ]; then
-	echo "qemu-tree: $tree exists (FORCE=1 to recreate it from the tarball + qemu-patches/)"
-	exit 0
+	sync_series "$tree" "$pdir" pr3 qemu-tree
+	exit
 fi
 tarball=$("$here/scripts/fetch-qemu-src.sh" "$cache" | sed -n 1p)
 rm -rf "$tree" "$tree.tmp" && mkdir -p "$tree.tmp"
@@ -30,11 +34,8 @@ git add -A -f >/dev/null
 git commit -q -m "QEMU $QEMU_SRC_VERSION (Debian's $QEMU_SRC_FILE)" \
 	-m "Unpacked from $QEMU_SRC_FILE (sha256 $QEMU_SRC_SHA256), every file of it."
 git tag -f base >/dev/null
-git checkout -q -b pr3
 # work on the series is committed as its author (make qemu-export)
 git config user.name "Vfio Lowpower Backport"
 git config user.email "vfio-lowpower@example.org"
 unset GIT_AUTHOR_NAME GIT_AUTHOR_EMAIL GIT_AUTHOR_DATE GIT_COMMITTER_DATE
-. "$here/scripts/lib.sh"
-n=$(am_series "$pdir" qemu-tree) || exit 1
-echo "qemu-tree: $tree is QEMU $QEMU_SRC_VERSION + $n patches (branch 'pr3', tag 'base')"
+sync_series "$tree" "$pdir" pr3 qemu-tree

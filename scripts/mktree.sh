@@ -14,19 +14,11 @@ export GIT_COMMITTER_NAME="vfio-lowpower harness" GIT_COMMITTER_EMAIL="harness@l
 export GIT_AUTHOR_DATE="2024-08-10T00:00:00Z" GIT_COMMITTER_DATE="2024-08-10T00:00:00Z"
 
 . "$(dirname "$0")/lib.sh"
-want=$(series_hash "$pdir")
-stamp=$(realpath -m "$tree")/.git/vfio-lowpower-series
 
-# apply PATCHDIR's series on a new branch 'series' at the base; record it
+# the series: on a new branch 'series' at the base (lib.sh's sync_series)
 apply_series() {
 	unset GIT_AUTHOR_NAME GIT_AUTHOR_EMAIL GIT_AUTHOR_DATE GIT_COMMITTER_DATE
-	# git am takes the author (and, with the option below, the committer
-	# date) from each patch, so the same patches always give the same ids.
-	local n
-	git checkout -q -B series base
-	n=$(am_series "$pdir" tree) || exit 1
-	echo "$want $(git rev-parse HEAD)" >"$stamp"
-	echo "tree: $tree is base + $n patches (branch 'series', tag 'base')"
+	sync_series "$tree" "$pdir" series tree
 }
 
 # An existing tree is kept when it holds exactly PATCHDIR's series (as
@@ -34,27 +26,8 @@ apply_series() {
 # Otherwise the series is applied again; commits that were never exported
 # stay on the branch 'series.prev'.
 if [ -d "$tree/.git" ] && [ "${FORCE:-0}" != 1 ]; then
-	cd "$tree"
-	git am --abort >/dev/null 2>&1 || true
-	head=$(git rev-parse -q --verify series || true)
-	if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want $head" ] &&
-	   [ "$(git symbolic-ref -q --short HEAD)" = series ] &&
-	   [ -z "$(git status --porcelain --untracked-files=no)" ]; then
-		echo "tree: $tree holds patches/ (FORCE=1 to recreate it from base + patches/)"
-		exit 0
-	fi
-	if [ -n "$(git status --porcelain --untracked-files=no)" ]; then
-		echo "tree: $tree has uncommitted changes: commit (and make export) or discard them first" >&2
-		git status --short --untracked-files=no | head -n 10 >&2
-		exit 1
-	fi
-	if [ -n "$head" ]; then
-		git branch -f series.prev "$head"
-		echo "tree: $tree's branch 'series' is not patches/ (patches/ changed, or commits not exported);" \
-		     "it is kept as 'series.prev', applying patches/ again"
-	fi
 	apply_series
-	exit 0
+	exit
 fi
 rm -rf "$tree"
 echo "tree: copying $src to $tree"

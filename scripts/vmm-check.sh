@@ -15,6 +15,8 @@
 # same format, lines or ";"-separated); VMM_HOSTS (a +-list: only these
 # hosts' runs); VMM_LIFECYCLES (SeaBIOS lifecycles in a row, per set);
 # VMM_OUT (default BUILD/vmm: results, consoles, the VMM tree);
+# VMM_LABEL (the name make docs shows this run's results under: default
+# the set, or "runs" for VMM_RUNS=; kept as OUT/results-LABEL.txt);
 # CPU_LOCK=FILE runs each boot under flock FILE (machines shared with
 # timing-sensitive work).  Builds no kernel: it needs make check's or make
 # demo's kernel and tests (make distro-check's and make parity's for those
@@ -37,6 +39,7 @@ start=$SECONDS
 # the time of each boot, kept per set ("runs" when VMM_RUNS gave them)
 label=$set_
 [ -z "${VMM_RUNS:-}" ] || label=runs
+label=${VMM_LABEL:-$label}
 timings=$out/timings-$label.txt
 if [ ! -f "$build/obj/arch/x86/boot/bzImage" ] || [ ! -d "$build/tests" ]; then
 	echo "vmm-check: no $build/obj/arch/x86/boot/bzImage or $build/tests/: run make check or make demo first" >&2
