@@ -10,7 +10,7 @@ here=$(cd "$(dirname "$0")/.." && pwd)
 . "$here/scripts/lib.sh"
 . "$here/config/qemu-src.env"
 tree=$(cd "$1" && pwd) obj=$2 cache=$3
-"$here/scripts/deps.sh" $QEMU_BUILD_DEPS
+"$here/scripts/deps.sh" @qemu
 meson=$("$here/scripts/fetch-qemu-src.sh" "$cache" | tail -n 1)
 mkdir -p "$obj" && obj=$(cd "$obj" && pwd)
 export PYTHONPATH=$meson/usr/lib/python3/dist-packages${PYTHONPATH:+:$PYTHONPATH}

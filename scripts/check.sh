@@ -149,6 +149,20 @@ else
 	} | record
 fi
 
+# The VMM half: QEMU 10.0.2 with qemu-patches/ (make qemu), for the VMM
+# step's pr3short run (config/vmm.env); beside the debug kernel's guest.
+# CHECK_VMM=0 leaves it out with the VMM step.
+if [ "${CHECK_VMM:-1}" = 1 ] && [ -s "$here/qemu-patches/series" ]; then
+	step qemu "QEMU 10.0.2 + qemu-patches/ (make qemu: only qemu-system-x86_64, ccache)"
+	qtree=${QEMU_TREE:-$build/qemu-src} qobj=${QEMU_OBJ:-$build/qemu-obj}
+	if "$here/scripts/mkqemu-tree.sh" "$qtree" "$cache" "$here/qemu-patches" &&
+	   "$here/scripts/build-qemu.sh" "$qtree" "$qobj" "$cache"; then
+		echo "PASS build:qemu-pr3  ($("$qobj/qemu-system-x86_64" --version | head -n 1))" | record
+	else
+		fail_step "build:qemu-pr3  (see $qobj/build.log)"
+	fi
+fi
+
 # The selftests' helper module built for the KASAN kernel: prints its path
 # (nothing when the tree has no module), non-zero when the build fails
 kasan_module() {	# tree kobj

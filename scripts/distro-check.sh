@@ -139,11 +139,17 @@ dkms_result() {	# name kernel
 		>>"$out/dkms-$2.txt"
 	{ echo "$r distro:$1"; cat "$out/dkms-$2.txt"; } | record
 }
-# initrd_vfio_pci RESULT KERNEL WANT: Debian's initramfs of KERNEL (made by
-# update-initramfs in the root) holds the vfio-pci that WANT says: "dkms"
-# (updates/dkms) or "stock" (kernel/drivers/vfio/pci)
+# initrd_vfio_pci RESULT KERNEL WANT [BOOT]: Debian's initramfs of KERNEL
+# (made by update-initramfs in the root) holds the vfio-pci that WANT says:
+# "dkms" (updates/dkms) or "stock" (kernel/drivers/vfio/pci); with BOOT (a
+# result name) the test machine boots it too (scripts/distro-early-boot.sh)
+# the early binding an admin sets up: the test machine's e1000e
+early_ids=8086:10d3
 initrd_vfio_pci() {
 	local f=$root/boot/initrd.img-$2 has
+	# and boots it: what it loads and binds (DISTRO_BOOT=0: not booted)
+	[ "${DISTRO_BOOT:-1}" != 1 ] || [ -z "${4:-}" ] ||
+		"$here/scripts/distro-early-boot.sh" "$root" "$2" "$3" "$4" "$out" "${early_ids//,/+}" | record
 	if [ ! -f "$f" ]; then
 		fail "$1  (no $f)"
 		return
@@ -159,6 +165,7 @@ if [ -d "$root/usr/bin" ]; then
 	# initramfs (with "options vfio-pci ids=..." in /etc/modprobe.d)
 	mkdir -p "$root/etc/initramfs-tools/conf.d"
 	echo vfio-pci >>"$root/etc/initramfs-tools/modules"
+	echo "options vfio-pci ids=$early_ids" >"$root/etc/modprobe.d/vfio-lowpower-test.conf"
 	# only the modules listed there (an admin's MODULES=most makes the
 	# same choice of vfio-pci.ko, in an initramfs many times larger that
 	# each install and removal here would compress again)
@@ -180,7 +187,7 @@ if [ -d "$root/usr/bin" ]; then
 	fi
 	dkms_result "dkms:$old_k" "$old_k"
 	# dkms 2.8.4 rebuilds the kernel's initramfs (REMAKE_INITRD)
-	initrd_vfio_pci "initramfs:after-install:$old_k" "$old_k" dkms
+	initrd_vfio_pci "initramfs:after-install:$old_k" "$old_k" dkms "after-install:$old_k"
 	if [ "$new_k" != "$old_k" ]; then
 		# the kernel update as an admin meets it: bullseye-security in
 		# the sources, then apt upgrade (apt-get upgrade --with-new-pkgs),
@@ -198,7 +205,7 @@ if [ -d "$root/usr/bin" ]; then
 		root_apt "the newer kernel's image: linux-image-$new_k-unsigned" "$out/apt-image-new.log" \
 			install --no-install-recommends "linux-image-$new_k-unsigned" ||
 			fail "install:linux-image-$new_k"
-		initrd_vfio_pci "initramfs:kernel-update:$new_k" "$new_k" dkms
+		initrd_vfio_pci "initramfs:kernel-update:$new_k" "$new_k" dkms "kernel-update:$new_k"
 	fi
 fi
 
@@ -447,7 +454,7 @@ if [ -d "$root/usr/bin" ]; then
 		f=$(in_root modinfo -k "$k" -F filename vfio-pci 2>&1)
 		echo "    after removal, $k: modinfo vfio-pci -> $f" | record
 		[[ $f == */kernel/drivers/vfio/pci/vfio-pci.ko ]] && pass "remove:$k" || fail "remove:$k"
-		initrd_vfio_pci "initramfs:after-removal:$k" "$k" stock
+		initrd_vfio_pci "initramfs:after-removal:$k" "$k" stock "$( [ "$k" != "$new_k" ] || echo "after-removal:$k")"
 	done
 	if grep -q 'vfio-lowpower-dkms' "$fw"; then
 		fail "remove:framework.conf  (still names the removed hook: $(grep 'vfio-lowpower-dkms' "$fw"))"

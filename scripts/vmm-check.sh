@@ -15,6 +15,7 @@
 # same format, lines or ";"-separated); VMM_HOSTS (a +-list: only these
 # hosts' runs); VMM_LIFECYCLES (SeaBIOS lifecycles in a row, per set);
 # VMM_OUT (default BUILD/vmm: results, consoles, the VMM tree);
+# VMM_JOBS (boots at a time, default 1: each takes a core);
 # VMM_LABEL (the name make docs shows this run's results under: default
 # the set, or "runs" for VMM_RUNS=; kept as OUT/results-LABEL.txt);
 # CPU_LOCK=FILE runs each boot under flock FILE (machines shared with
@@ -162,6 +163,9 @@ boot() {
 	echo "$name $((SECONDS - t)) $(grep -c '^PASS ' <<<"$res") $(grep -c '^FAIL ' <<<"$res") $(grep -c '^SKIP ' <<<"$res")" >>"$timings"
 }
 
+# the boots, VMM_JOBS (config/vmm.env, per set) at a time: each test machine is one
+# single-threaded TCG QEMU (a core); their initramfs are made first
+todo=()
 while read -r h mode vmms devs; do
 	case $h in ''|'#'*) continue ;; esac
 	[ -z "${VMM_HOSTS:-}" ] || [[ +$VMM_HOSTS+ == *+$h+* ]] || continue
@@ -172,8 +176,23 @@ while read -r h mode vmms devs; do
 	else
 		hs=$h
 	fi
-	for hh in $hs; do boot "$hh" "$mode" "$vmms" "$devs"; done
+	for hh in $hs; do
+		! host "$hh" || initrd_for "$hh" >/dev/null || true
+		todo+=("$hh $mode $vmms $devs")
+	done
 done <<<"${runs//;/$'\n'}"
+jobs_var=VMM_JOBS_$set_
+jobs_=${VMM_JOBS:-${!jobs_var:-1}}
+for b in "${todo[@]}"; do
+	# shellcheck disable=SC2086
+	if [ "$jobs_" -le 1 ]; then
+		boot $b
+	else
+		while [ "$(jobs -rp | wc -l)" -ge "$jobs_" ]; do wait -n; done
+		boot $b &
+	fi
+done
+wait
 
 . "$here/scripts/lib.sh"
 stamp_output "$results" "make vmm-check (VMM_SET=$set_)"
