@@ -198,6 +198,13 @@ wait
 stamp_output "$results" "make vmm-check (VMM_SET=$set_)"
 cp "$results" "$out/results-$label.txt" && cp "$results.meta" "$out/results-$label.txt.meta"
 stamp_output "$timings" "make vmm-check (VMM_SET=$set_)"
+# make docs reads BUILD/vmm: a run with another VMM_OUT leaves its copy there
+if [ "$(realpath -m "$out")" != "$(realpath -m "$build/vmm")" ]; then
+	mkdir -p "$build/vmm"
+	for f in "results-$label.txt" "timings-$label.txt"; do
+		cp "$out/$f" "$out/$f.meta" "$build/vmm/" 2>/dev/null || true
+	done
+fi
 pass=$(grep -c '^PASS ' "$results") fail=$(grep -c '^FAIL ' "$results") skip=$(grep -c '^SKIP ' "$results")
 echo "vmm-check: $((SECONDS - start)) s; results: $results, console logs: $out/console-*.log"
 echo "$pass passed, $fail failed, $skip skipped"
