@@ -75,7 +75,8 @@ series_hash() {
 # date from each patch: the same patches give the same commit ids), the old
 # branch kept as BRANCH.prev; uncommitted changes refuse (exit 1).
 sync_series() {
-	local tree=$1 pdir=$2 br=$3 who=$4 want head stamp n
+	local tree pdir br=$3 who=$4 want head stamp n
+	tree=$(cd "$1" && pwd) && pdir=$(cd "$2" && pwd) || return 1
 	want=$(series_hash "$pdir")
 	stamp=$(git -C "$tree" rev-parse --absolute-git-dir)/vfio-lowpower-series
 	(

@@ -9,7 +9,7 @@
 # unpacks the tarball anew.
 # usage: mkqemu-tree.sh TREE CACHE PATCHDIR
 set -euo pipefail
-tree=$1 cache=$2 pdir=$(cd "$3" && pwd)
+tree=$(realpath -m "$1") cache=$2 pdir=$(cd "$3" && pwd)
 here=$(cd "$(dirname "$0")/.." && pwd)
 . "$here/config/qemu-src.env"
 . "$here/scripts/lib.sh"

@@ -7,7 +7,7 @@
 # base anew.
 # usage: mktree.sh TREE SRCDIR PATCHDIR
 set -euo pipefail
-tree=$1 src=$2 pdir=$(cd "$3" && pwd)
+tree=$(realpath -m "$1") src=$2 pdir=$(cd "$3" && pwd)
 . "$(dirname "$0")/../config/base.env"
 export GIT_AUTHOR_NAME="vfio-lowpower harness" GIT_AUTHOR_EMAIL="harness@localhost"
 export GIT_COMMITTER_NAME="vfio-lowpower harness" GIT_COMMITTER_EMAIL="harness@localhost"
