@@ -4,7 +4,8 @@
 # program (guest/init's "init: running /tests/P" ... "init: /tests/P exit
 # N") that reported fewer results than its plan ("1..N"), exited non-zero
 # with no failing result, or never ended, gets a FAIL line of its own
-# ("P:all-results-reported", "P:exit-status", "P:ran-to-its-end"): a
+# ("P:all-results-reported", "P:exit-status", "P:ran-to-its-end"; more
+# results than its plan: "P:results-match-plan"): a
 # program that stops halfway is a failure, never fewer passes.  A KUnit
 # suite likewise ("kunit:S:all-results-reported", "kunit:S:ran-to-its-end"),
 # and a kselftest's "Bail out!" line is quoted in its FAIL.
@@ -30,6 +31,8 @@ function program_end(status) {
 	else if (plan >= 0 && nres < plan)
 		print "FAIL", prog ":all-results-reported  (" nres " of " plan " results, exit " status \
 			(bail != "" ? ", \"" bail "\"" : "") ")"
+	else if (plan >= 0 && nres > plan)
+		print "FAIL", prog ":results-match-plan  (" nres " results, the plan says " plan ")"
 	else if (status + 0 != 0 && nfail == 0)
 		print "FAIL", prog ":exit-status  (exit " status ", no result failed)"
 	inprog = 0
