@@ -16,7 +16,12 @@ mkdir -p "$obj" && obj=$(cd "$obj" && pwd)
 export PYTHONPATH=$meson/usr/lib/python3/dist-packages${PYTHONPATH:+:$PYTHONPATH}
 export CCACHE_BASEDIR=$(dirname "$tree") CCACHE_DIR=${CCACHE_DIR:-$HOME/.ccache}
 lock=${BUILD_LOCK-/work/.buildlock}
-locked() { if [ -n "$lock" ] && [ -e "$(dirname "$lock")" ]; then flock "$lock" "$@"; else "$@"; fi; }
+# the whole build under the lock: a second make qemu waits here, before
+# it touches the object directory or its logs
+if [ -n "$lock" ] && [ -e "$(dirname "$lock")" ]; then
+	exec 9>>"$lock"
+	flock 9
+fi
 jobs=${QEMU_JOBS:-$(nproc)}
 # the +ds repack has no firmware blobs but QEMU's meson unpacks edk2's
 # whenever it finds bzip2: configure and build with a PATH of every
@@ -46,5 +51,5 @@ if [ ! -f "$obj/build.ninja" ] || [ "$sum" != "$(cat "$stamp" 2>/dev/null)" ]; t
 	echo "$sum" >"$stamp"
 fi
 run_logged "qemu: building qemu-system-x86_64 in $obj (-j$jobs, flock ${lock:-none})" "$obj/build.log" \
-	locked ninja -C "$obj" -j"$jobs" qemu-system-x86_64
+	ninja -C "$obj" -j"$jobs" qemu-system-x86_64
 "$obj/qemu-system-x86_64" --version | head -n 1
