@@ -1,7 +1,7 @@
 #!/bin/bash
 # Configure (config/qemu-src.env's QEMU_CONFIGURE, only qemu-system-x86_64)
 # and build QEMU out of tree in OBJDIR with ccache and meson from the
-# download cache; later runs rebuild only what changed.  The compile runs
+# download cache; later runs rebuild only what changed.  It runs
 # under flock BUILD_LOCK (default /work/.buildlock when it exists: machines
 # shared with kernel builds) with -j QEMU_JOBS (default: the cores).
 # usage: build-qemu.sh TREE OBJDIR CACHE
