@@ -77,7 +77,7 @@ guest_results() {
 }
 # stopped with make check: no guest left behind
 kill_tree() { local c; for c in $(pgrep -P "$1"); do kill_tree "$c"; done; kill "$1" 2>/dev/null; }
-trap 'for p in "${guest_pid[@]}"; do [ -z "$p" ] || kill_tree "$p"; done' EXIT
+trap 'for p in "${guest_pid[@]}" ${qemu_pid:-}; do [ -z "$p" ] || kill_tree "$p"; done' EXIT
 
 # record: print result lines (and their indented detail) and keep them
 record() { tee -a "$results"; }
@@ -96,6 +96,24 @@ sub_target() {
 # knobs' index
 step harness "the harness's own tests (make check-harness)"
 HARNESS_SUMMARY=0 "$here/scripts/check-harness.sh" | record
+
+# The VMM half, QEMU 10.0.2 with qemu-patches/ (make qemu), for the VMM
+# step's pr3short run: built from here on in the background at the lowest
+# CPU priority, so that it takes what the steps before the VMM step leave
+# idle (checkpatch, the guests, apt); the qemu-wait step waits for it.
+# CHECK_VMM=0 leaves it out with the VMM step.
+qemu_pid=
+if [ "${CHECK_VMM:-1}" = 1 ] && [ -s "$here/qemu-patches/series" ]; then
+	qtree=${QEMU_TREE:-$build/qemu-src} qobj=${QEMU_OBJ:-$build/qemu-obj}
+	( t=$SECONDS
+	  nice -n 19 "$here/scripts/mkqemu-tree.sh" "$qtree" "$cache" "$here/qemu-patches" &&
+	  nice -n 19 "$here/scripts/build-qemu.sh" "$qtree" "$qobj" "$cache"
+	  rc=$?
+	  echo "qemu-build-alone $((SECONDS - t)) beside" >>"$TIMINGS"
+	  exit $rc ) >"$build/qemu-build.log" 2>&1 &
+	qemu_pid=$!
+	echo "  QEMU 10.0.2 + qemu-patches/ builds in the background, niced (log: $build/qemu-build.log)"
+fi
 
 if [ -s "$here/patches/series" ] && [ -z "$only" ]; then
 	step checkpatch "checkpatch --strict on each patch"
@@ -147,20 +165,6 @@ else
 	{ echo "FAIL build:kernel  (see $obj/build.log)"
 	  grep -E '(error|warning):|undefined reference' "$obj/build.log" | head -n 10 | sed 's/^/    /'
 	} | record
-fi
-
-# The VMM half: QEMU 10.0.2 with qemu-patches/ (make qemu), for the VMM
-# step's pr3short run (config/vmm.env); beside the debug kernel's guest.
-# CHECK_VMM=0 leaves it out with the VMM step.
-if [ "${CHECK_VMM:-1}" = 1 ] && [ -s "$here/qemu-patches/series" ]; then
-	step qemu "QEMU 10.0.2 + qemu-patches/ (make qemu: only qemu-system-x86_64, ccache)"
-	qtree=${QEMU_TREE:-$build/qemu-src} qobj=${QEMU_OBJ:-$build/qemu-obj}
-	if "$here/scripts/mkqemu-tree.sh" "$qtree" "$cache" "$here/qemu-patches" &&
-	   "$here/scripts/build-qemu.sh" "$qtree" "$qobj" "$cache"; then
-		echo "PASS build:qemu-pr3  ($("$qobj/qemu-system-x86_64" --version | head -n 1))" | record
-	else
-		fail_step "build:qemu-pr3  (see $qobj/build.log)"
-	fi
 fi
 
 # The selftests' helper module built for the KASAN kernel: prints its path
@@ -240,6 +244,20 @@ if [ "${CHECK_DISTRO:-1}" = 1 ] && [ -s "$here/patches/series" ]; then
 	else
 		fail_step "dkms:package  (see $build/dkms/build.log)"
 	fi
+fi
+
+if [ -n "$qemu_pid" ]; then
+	step qemu-wait "waiting for QEMU 10.0.2 + qemu-patches/ (log: $build/qemu-build.log)"
+	while ! wait_for "$qemu_pid" 30; do
+		echo "  ... qemu: $(grep -E '^ *\.\.\. |qemu' "$build/qemu-build.log" | tail -n 1 | sed 's/^ *//' | cut -c1-150)"
+	done
+	if wait "$qemu_pid"; then
+		echo "PASS build:qemu-pr3  ($("$qobj/qemu-system-x86_64" --version | head -n 1), qemu-patches/)" | record
+	else
+		fail_step "build:qemu-pr3  (see $build/qemu-build.log)"
+		tail -n 20 "$build/qemu-build.log" | sed 's/^/    /' | record
+	fi
+	qemu_pid=
 fi
 
 # A real VMM in the test machine, make vmm-check's short part
