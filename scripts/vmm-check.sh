@@ -130,10 +130,10 @@ boot() {
 	case $mode in
 	short) timeout=$((240 + 150 * cycles * pairs)) ;;
 	long) timeout=$((1500 * pairs)) ;;
-	pr3) timeout=$((2700 * pairs)) ;;
+	pr3) timeout=$((3600 * pairs)) ;;
 	pr3tables) timeout=$((1800 * pairs)) ;;
-	pr3short) timeout=$((1200 * pairs)) ;;
-	pr3idle) timeout=$(((1500 + ${VMM_IDLE_S:-600}) * pairs)) ;;
+	pr3short) timeout=$((2400 * pairs)) ;;
+	pr3idle) timeout=$(((2400 + ${VMM_IDLE_S:-600}) * pairs)) ;;
 	*) timeout=$((720 * pairs)) ;;
 	esac
 	echo "== vmm-check: $h, $mode, $vmms x $devs (timeout $timeout s), console: $log"
