@@ -163,7 +163,7 @@ initrd_vfio_pci() {
 if [ -d "$root/usr/bin" ]; then
 	# the host binds its passthrough devices early: vfio-pci in the
 	# initramfs (with "options vfio-pci ids=..." in /etc/modprobe.d)
-	mkdir -p "$root/etc/initramfs-tools/conf.d"
+	mkdir -p "$root/etc/initramfs-tools/conf.d" "$root/etc/modprobe.d"
 	echo vfio-pci >>"$root/etc/initramfs-tools/modules"
 	echo "options vfio-pci ids=$early_ids" >"$root/etc/modprobe.d/vfio-lowpower-test.conf"
 	# only the modules listed there (an admin's MODULES=most makes the
