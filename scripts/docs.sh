@@ -244,7 +244,7 @@ page_vmm() {
 	  echo "\`timings-SET.txt\`, the last run of each set of config/vmm.env (\`check\` is"
 	  echo "\`make check\`'s part, \`runs\` a run given with \`VMM_RUNS=\`). What the runs"
 	  echo "are: [Real VMMs](../vmm.md)."
-	  local set_ src tim
+	  local set_ src tim lat
 	  for src in "$build"/vmm/results-*.txt; do
 		set_=${src##*/results-} set_=${set_%.txt}
 		tim=$build/vmm/timings-$set_.txt
@@ -268,22 +268,21 @@ page_vmm() {
 			echo "|---|---:|---:|---:|---:|"
 			awk 'NF == 5 { printf "| `%s` | %d min %02d s | %d | %d | %d |\n", $1, $2 / 60, $2 % 60, $3, $4, $5 }' "$tim"
 		fi
-		if grep -q ' latency-[a-z]* [0-9]* ms' "$src"; then
+		lat=$build/vmm/latencies-$set_.txt
+		if [ -s "$lat" ]; then
 			echo
 			echo "x-pr3 latencies, ms (from QEMU's trace line of the guest's _OFF/_ON, or from"
 			echo "the host's config read, to the state on the other side; polled every 0.1 s):"
 			echo
 			echo "| host | latency | n | median | min | max |"
 			echo "|---|---|---:|---:|---:|---:|"
-			awk 'match($0, / latency-[a-z]+ [0-9]+ ms/) {
-				split(substr($0, RSTART + 1, RLENGTH - 1), f, " "); split($2, h, ":")
-				k = h[1] SUBSEP f[1]; if (!(k in cnt)) order[++n] = k
-				v[k, ++cnt[k]] = f[2] }
+			awk 'NF == 3 { k = $1 SUBSEP $2; if (!(k in cnt)) order[++n] = k
+				v[k, ++cnt[k]] = $3 }
 			     END { for (i = 1; i <= n; i++) { k = order[i]; c = cnt[k]
 					for (a = 1; a <= c; a++) for (b = a + 1; b <= c; b++)
 						if (v[k, b] + 0 < v[k, a] + 0) { t = v[k, a]; v[k, a] = v[k, b]; v[k, b] = t }
 					split(k, hk, SUBSEP)
-					printf "| `%s` | %s | %d | %d | %d | %d |\n", hk[1], hk[2], c, v[k, int((c + 1) / 2)], v[k, 1], v[k, c] } }' "$src"
+					printf "| `%s` | %s | %d | %d | %d | %d |\n", hk[1], hk[2], c, v[k, int((c + 1) / 2)], v[k, 1], v[k, c] } }' "$lat"
 			echo
 			echo "latency-off: the guest's \`_OFF\` to the device suspended on the host;"
 			echo "latency-on: the guest's \`_ON\` to active on the host; latency-wake: a host"

@@ -186,3 +186,9 @@ in_root() {
 	chroot "$root" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin \
 		DEBIAN_FRONTEND=noninteractive LC_ALL=C.UTF-8 "$@"
 }
+
+# vmm_latencies LOG HOST: the x-pr3 latencies a vfio_vmm_test console LOG
+# reports ("latency-off 530 ms ..."), one "HOST latency-NAME MS" a line
+vmm_latencies() {
+	grep -aoE 'latency-[a-z]+ [0-9]+ ms' "$1" | sed "s/ ms\$//; s/^/$2 /"
+}

@@ -27,6 +27,7 @@
 set -uo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 build=$1 cache=$2
+. "$here/scripts/lib.sh"
 . "$here/config/vmm.env"
 set_=${VMM_SET:-full}
 runs_var=VMM_RUNS_$set_ cycles_var=VMM_LIFECYCLES_$set_
@@ -42,6 +43,7 @@ label=$set_
 [ -z "${VMM_RUNS:-}" ] || label=runs
 label=${VMM_LABEL:-$label}
 timings=$out/timings-$label.txt
+latencies=$out/latencies-$label.txt
 if [ ! -f "$build/obj/arch/x86/boot/bzImage" ] || [ ! -d "$build/tests" ]; then
 	echo "vmm-check: no $build/obj/arch/x86/boot/bzImage or $build/tests/: run make check or make demo first" >&2
 	exit 1
@@ -49,6 +51,7 @@ fi
 mkdir -p "$out"
 : >"$results"
 : >"$timings"
+: >"$latencies"
 # the pr3 runs' VMM: QEMU 10.0.2 + qemu-patches/ (make qemu), built into
 # QEMU_OBJ (default BUILD/qemu-obj) from QEMU_TREE (default BUILD/qemu-src)
 if grep -q qpr3 <<<"$runs"; then
@@ -161,6 +164,8 @@ boot() {
 	grep -aE '^# vfio_vmm_test: [0-9]+ of' "$log" | sed 's/\r$//; s/^# /  /'
 	echo "  $name: $((SECONDS - t)) s"
 	echo "$name $((SECONDS - t)) $(grep -c '^PASS ' <<<"$res") $(grep -c '^FAIL ' <<<"$res") $(grep -c '^SKIP ' <<<"$res")" >>"$timings"
+	# the x-pr3 latencies the steps measured (make docs tables them)
+	vmm_latencies "$log" "$h" >>"$latencies"
 }
 
 # the boots, VMM_JOBS (config/vmm.env, per set) at a time: each test machine is one
@@ -194,14 +199,13 @@ for b in "${todo[@]}"; do
 done
 wait
 
-. "$here/scripts/lib.sh"
 stamp_output "$results" "make vmm-check (VMM_SET=$set_)"
 cp "$results" "$out/results-$label.txt" && cp "$results.meta" "$out/results-$label.txt.meta"
 stamp_output "$timings" "make vmm-check (VMM_SET=$set_)"
 # make docs reads BUILD/vmm: a run with another VMM_OUT leaves its copy there
 if [ "$(realpath -m "$out")" != "$(realpath -m "$build/vmm")" ]; then
 	mkdir -p "$build/vmm"
-	for f in "results-$label.txt" "timings-$label.txt"; do
+	for f in "results-$label.txt" "timings-$label.txt" "latencies-$label.txt"; do
 		cp "$out/$f" "$out/$f.meta" "$build/vmm/" 2>/dev/null || true
 	done
 fi
