@@ -39,6 +39,9 @@
 #   make qemu-tree   build/qemu-src: QEMU's tarball + qemu-patches/ (git am)
 #   make qemu-export qemu-patches/ regenerated from build/qemu-src's commits
 #   make qemu-check  QEMU's checkpatch.pl on each QEMU patch, each one built
+#   make power-lost  an experiment (no verdict): a device that does not
+#                 come back from D3cold (its slot's power left off), opened,
+#                 read, reset and closed as a VMM would (docs/admin.md)
 #   make docs     docs/measured/ from the last runs' output in build/
 #                 (make check and its step timings, parity, bench, demo), then the docs' links
 #                 checked; builds and runs nothing
@@ -62,7 +65,7 @@ S       := scripts
 # the Debian packages: one list per purpose in config/packages.env; each
 # target installs (scripts/deps.sh) the lists it needs, at every run
 .PHONY: all deps fetch tree export kernel tests demo check check-harness lint parity bench stress cross-ppc64le shell clean \
-	dkms distro-check docs vmm-check vmm-parity qemu qemu-tree qemu-export qemu-check
+	dkms distro-check docs vmm-check vmm-parity qemu qemu-tree qemu-export qemu-check power-lost
 
 all: demo
 
@@ -156,6 +159,9 @@ vmm-check:
 
 vmm-parity:
 	@VMM_SET=parity $(S)/vmm-check.sh $(BUILD) $(CACHE)
+
+power-lost: tests
+	@$(S)/power-lost.sh $(BUILD) $(OBJ)
 
 # no prerequisites: it only reads $(BUILD)'s results
 docs:
