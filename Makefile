@@ -161,7 +161,7 @@ vmm-parity:
 	@VMM_SET=parity $(S)/vmm-check.sh $(BUILD) $(CACHE)
 
 power-lost: tests
-	@$(S)/power-lost.sh $(BUILD) $(OBJ)
+	@CACHE=$(CACHE) $(S)/power-lost.sh $(BUILD) $(OBJ)
 
 # no prerequisites: it only reads $(BUILD)'s results
 docs:
