@@ -5,11 +5,12 @@
 #   syntax:FILE         bash -n of each script
 #   knobs:NAME          each variable a script or the Makefile reads from
 #                       the environment is in docs/knobs.md
-# One result line each, then "N passed, N failed" (HARNESS_SUMMARY=0: none, for
+# One result line each, then "N passed, N failed, N skipped" (HARNESS_SUMMARY=0: none, for
 # make check, which counts them itself); exits non-zero on any failure.
 # usage: check-harness.sh
 set -uo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
+. "$here/scripts/lib.sh"
 out=$(mktemp)
 trap 'rm -f "$out"' EXIT
 {
@@ -49,6 +50,4 @@ trap 'rm -f "$out"' EXIT
 	done
 } | tee "$out"
 [ "${HARNESS_SUMMARY:-1}" = 1 ] || exit 0
-pass=$(grep -c '^PASS ' "$out") fail=$(grep -c '^FAIL ' "$out")
-echo "$pass passed, $fail failed"
-[ "$fail" = 0 ]
+summarize "$out"

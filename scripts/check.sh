@@ -73,7 +73,7 @@ guest_results() {
 		fail_step "${prefix}qemu:boot-and-power-off  (see $log)"
 	fi
 	echo "== results from the $name guest's console ($log)"
-	awk -f "$here/scripts/parse-console.awk" "$log" | sed -E "s/^(PASS|FAIL|SKIP) /\1 $prefix/" | record
+	console_results "$log" "$prefix" | record
 }
 # stopped with make check: no guest left behind
 kill_tree() { local c; for c in $(pgrep -P "$1"); do kill_tree "$c"; done; kill "$1" 2>/dev/null; }
@@ -290,17 +290,8 @@ step_end
 stamp_output "$results" "make check"	# results.txt complete; for make docs
 results_json "$results" "$build/results.json"
 mv "$TIMINGS" "$build/timings-$state.txt" && stamp_output "$build/timings-$state.txt" "make check"
-pass=$(grep -c '^PASS ' "$results")
-fail=$(grep -c '^FAIL ' "$results")
-skip=$(grep -c '^SKIP ' "$results")
 echo
 echo "== $(date -u +%H:%M:%S) check took $((SECONDS - start)) s"
 echo "Time of each step ($state: $build/timings-$state.txt, docs/measured/timings.md after make docs):"
 print_timings "$build/timings-$state.txt"
-if [ "$fail" != 0 ]; then
-	echo "Failures:"
-	awk '/^FAIL / { show = 1; print; next } /^    / && show { print; next } { show = 0 }' \
-		"$results" | sed 's/^/  /'
-fi
-echo "$pass passed, $fail failed, $skip skipped"
-[ "$fail" = 0 ]
+summarize "$results"

@@ -403,8 +403,7 @@ boot() {	# kernel mode(plain|stock|signed)
 		fail "$tag:vfio_pci-is-dkms  (loaded srcversion '$got', DKMS build '$want')"
 	fi
 	[ "$mode" = signed ] && check "$tag:package-check-accepts" grep -aq '^init: sigcheck exit 0' "$log"
-	awk -f "$here/scripts/parse-console.awk" "$log" | sed -E "s/^(PASS|FAIL|SKIP) /\1 $tag:/" |
-		tee "$out/tests-$tag.txt" | record
+	console_results "$log" "$tag:" | tee "$out/tests-$tag.txt" | record
 	echo "distro: $tag: $(grep -c '^PASS' "$out/tests-$tag.txt") passed, $(grep -c '^FAIL' "$out/tests-$tag.txt") failed," \
 	     "$(grep -c '^SKIP' "$out/tests-$tag.txt") skipped (console: $log)"
 }
@@ -477,13 +476,7 @@ if [ "${DISTRO_DEB_BUILD:-1}" = 1 ] && [ -d "$root/usr/bin" ]; then
 fi
 
 umount_root
-pass=$(grep -c '^PASS ' "$results") nfail=$(grep -c '^FAIL ' "$results") skip=$(grep -c '^SKIP ' "$results")
 echo
 echo "== distro-check took $((SECONDS - start)) s (logs in $out)"
 [ "${DISTRO_SUMMARY:-1}" = 1 ] || exit 0
-if [ "$nfail" != 0 ]; then
-	echo "Failures:"
-	awk '/^FAIL / { show = 1; print; next } /^    / && show { print; next } { show = 0 }' "$results" | sed 's/^/  /'
-fi
-echo "$pass passed, $nfail failed, $skip skipped"
-[ "$nfail" = 0 ]
+summarize "$results"

@@ -192,3 +192,26 @@ in_root() {
 vmm_latencies() {
 	grep -aoE 'latency-[a-z]+ [0-9]+ ms' "$1" | sed "s/ ms\$//; s/^/$2 /"
 }
+
+# console_results LOG PREFIX: the results of a guest's console LOG
+# (scripts/parse-console.awk: every TAP and KTAP result, and a FAIL for a
+# program cut off, a kernel report, a guest that never ended), their
+# names prefixed with PREFIX
+console_results() {
+	awk -f "$(dirname "${BASH_SOURCE[0]}")/parse-console.awk" "$1" |
+		sed -E "s/^(PASS|FAIL|SKIP) /\1 $2/"
+}
+
+# summarize RESULTS: each FAIL of RESULTS with its detail lines, then
+# "N passed, N failed, N skipped"; false when one failed
+summarize() {
+	local pass fail skip
+	pass=$(grep -c '^PASS ' "$1") fail=$(grep -c '^FAIL ' "$1") skip=$(grep -c '^SKIP ' "$1")
+	if [ "$fail" != 0 ]; then
+		echo "Failures:"
+		awk '/^FAIL / { show = 1; print; next } /^    / && show { print; next } { show = 0 }' \
+			"$1" | sed 's/^/  /'
+	fi
+	echo "$pass passed, $fail failed, $skip skipped"
+	[ "$fail" = 0 ]
+}

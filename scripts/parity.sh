@@ -36,7 +36,7 @@ run() {	# name kernel initrd
 	# table of an earlier run
 	rm -f "$out/$1.txt"
 	"$here/scripts/run-qemu.sh" "$2" "$3" "$out/console-$1.log" check "${QEMU_TIMEOUT:-1200}" || rc=1
-	awk -f "$here/scripts/parse-console.awk" "$out/console-$1.log" | grep -E '^(PASS|FAIL|SKIP) ' >"$out/$1.txt"
+	console_results "$out/console-$1.log" "" | grep -E '^(PASS|FAIL|SKIP) ' >"$out/$1.txt"
 	# the timings the tests print: "# timing: name value unit", averaged
 	awk '{ sub(/\r$/, "") } $2 == "timing:" { n[$3]++; s[$3] += $4; u[$3] = $5 }
 	     END { for (k in n) printf "TIME timing:%s %.1f%s\n", k, s[k] / n[k], u[k] }' \

@@ -9,6 +9,7 @@
 # usage: stress.sh BUILD TREE
 set -uo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
+. "$here/scripts/lib.sh"
 build=$1 tree=$2
 seed=${SEED:-$(od -An -N4 -tu4 /dev/urandom | tr -d ' ')}
 ops=${STRESS_OPS:-50000} cycles=${STRESS_LIFECYCLES:-1000}
@@ -32,12 +33,11 @@ EXTRA_CMDLINE="slub_debug=FZPUA;FZPU,Acpi-* vfio_env=VFIO_RANDOM_SEED=$seed,VFIO
 	"$here/scripts/run-qemu.sh" "$kobj/arch/x86/boot/bzImage" "$initrd" \
 	"$log" check "${STRESS_TIMEOUT:-10800}"
 rc=$?
-results=$(awk -f "$here/scripts/parse-console.awk" "$log")
-echo "$results"
+results=${log%.log}-results.txt
+{ if [ "$rc" = 0 ]; then echo "PASS qemu:boot-and-power-off"
+  else echo "FAIL qemu:boot-and-power-off  (see $log)"; fi
+  console_results "$log" ""; } >"$results"
+cat "$results"
 grep -aE '^# (stress|lifecycles|[0-9]+ threads x|[a-z_]+: [0-9]+ allocations failed)' "$log" | sed 's/\r$//'
-echo "stress: guest ran $((SECONDS - start)) s (console: $log)"
-pass=$(grep -c '^PASS ' <<<"$results") fail=$(grep -c '^FAIL ' <<<"$results")
-skip=$(grep -c '^SKIP ' <<<"$results")
-[ "$rc" = 0 ] || fail=$((fail + 1))
-echo "$pass passed, $fail failed, $skip skipped"
-[ "$fail" = 0 ]
+echo "stress: guest ran $((SECONDS - start)) s (console: $log, results: $results)"
+summarize "$results"

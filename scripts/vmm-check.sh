@@ -156,8 +156,8 @@ boot() {
 	wait $pid
 	# the boot's KUnit suites are make check's to count
 	local res
-	res=$({ awk -f "$here/scripts/parse-console.awk" "$log" | grep -v '^[A-Z]* kunit:' |
-		sed -E "s/ console:/ console[$name]:/; s/^(PASS|FAIL|SKIP) /\1 $h:/"
+	res=$({ console_results "$log" "$h:" | grep -v '^[A-Z]* [^ ]*kunit:' |
+		sed -E "s/ $h:console:/ $h:console[$name]:/"
 	  [ -s "$log" ] || echo "FAIL $h:console[$name]:booted  (no console log)"
 	})
 	echo "$res" | tee -a "$results"
@@ -209,7 +209,5 @@ if [ "$(realpath -m "$out")" != "$(realpath -m "$build/vmm")" ]; then
 		cp "$out/$f" "$out/$f.meta" "$build/vmm/" 2>/dev/null || true
 	done
 fi
-pass=$(grep -c '^PASS ' "$results") fail=$(grep -c '^FAIL ' "$results") skip=$(grep -c '^SKIP ' "$results")
 echo "vmm-check: $((SECONDS - start)) s; results: $results, console logs: $out/console-*.log"
-echo "$pass passed, $fail failed, $skip skipped"
-[ "$fail" = 0 ]
+summarize "$results"
