@@ -15,7 +15,7 @@ out=$(mktemp)
 trap 'rm -f "$out"' EXIT
 {
 	"$here/scripts/test-parse-console.sh"
-	for f in "$here"/scripts/*.sh "$here"/.ci/run; do
+	for f in "$here"/scripts/*.sh "$here"/scripts/distro/*.sh "$here"/.ci/run; do
 		if err=$(bash -n "$f" 2>&1); then
 			echo "PASS syntax:${f#"$here"/}"
 		else
@@ -38,13 +38,13 @@ trap 'rm -f "$out"' EXIT
 	# ${NAME:-...}, ${NAME-...}, ${NAME:=...} in the scripts and NAME ?= in
 	# the Makefile; the scripts' own state (set and read by them) is not a knob
 	internal='^(SECONDS|TIMINGS|STEP_NAME|STEP_T|STAMP_ELAPSED|HOME|PATH)$'
-	{ grep -hvE '^[[:space:]]*#' "$here"/scripts/*.sh | grep -oE '\$\{[A-Z][A-Z0-9_]+:?[-=]' | sed -E 's/^\$\{([A-Z0-9_]+).*/\1/'
+	{ grep -hvE '^[[:space:]]*#' "$here"/scripts/*.sh "$here"/scripts/distro/*.sh | grep -oE '\$\{[A-Z][A-Z0-9_]+:?[-=]' | sed -E 's/^\$\{([A-Z0-9_]+).*/\1/'
 	  grep -oE '^[A-Z][A-Z0-9_]+ *\?=' "$here/Makefile" | sed -E 's/ *\?=//'
 	} | sort -u | grep -vE "$internal" | while read -r k; do
 		if grep -q "\`$k\`" "$here/docs/knobs.md"; then
 			echo "PASS knobs:$k"
 		else
-			echo "FAIL knobs:$k  (read by $(grep -lE "\\\$\{$k:?[-=]|^$k *\?=" "$here"/scripts/*.sh "$here/Makefile" |
+			echo "FAIL knobs:$k  (read by $(grep -lE "\\\$\{$k:?[-=]|^$k *\?=" "$here"/scripts/*.sh "$here"/scripts/distro/*.sh "$here/Makefile" |
 				xargs -n1 basename | tr '\n' ' ')but not in docs/knobs.md)"
 		fi
 	done
