@@ -38,7 +38,7 @@ trap 'rm -f "$out"' EXIT
 	# ${NAME:-...}, ${NAME-...}, ${NAME:=...} in the scripts and NAME ?= in
 	# the Makefile; the scripts' own state (set and read by them) is not a knob
 	internal='^(SECONDS|TIMINGS|STEP_NAME|STEP_T|STAMP_ELAPSED|HOME|PATH)$'
-	{ grep -hvE '^[[:space:]]*#' "$here"/scripts/*.sh "$here"/scripts/distro/*.sh | grep -oE '\$\{[A-Z][A-Z0-9_]+:?[-=]' | sed -E 's/^\$\{([A-Z0-9_]+).*/\1/'
+	{ grep -hvE '^[[:space:]]*#' "$here"/scripts/*.sh "$here"/scripts/distro/*.sh "$here"/config/suites | grep -oE '\$\{[A-Z][A-Z0-9_]+:?[-=]' | sed -E 's/^\$\{([A-Z0-9_]+).*/\1/'
 	  grep -oE '^[A-Z][A-Z0-9_]+ *\?=' "$here/Makefile" | sed -E 's/ *\?=//'
 	} | sort -u | grep -vE "$internal" | while read -r k; do
 		if grep -q "\`$k\`" "$here/docs/knobs.md"; then

@@ -126,18 +126,20 @@ debug_started= stress=
 debug_guest_start() {
 	debug_started=1
 	step debug-guest-start "selftests, guest image; the debug kernel's guest started (beside the steps after it)"
+	# the programs of config/suites' kasan suite, and the debug suite's
+	# (every other one; all of them with CHECK_KASAN=0)
 	if "$here/scripts/build-tests.sh" "$tree" "$obj" "$build/tests" &&
 	   { [ "${CHECK_KASAN:-1}" != 1 ] ||
-	     stress=$(ls "$build"/tests/vfio_pci_stress_test "$build"/tests/vfio_pci_random_test \
-		      "$build"/tests/vfio_pci_fail_nth_test "$build"/tests/vfio_pci_resume_error_test \
-		      2>/dev/null | only_programs || true); } &&
+	     stress=$(suite_programs kasan "$build/tests" | only_programs); } &&
 	   "$here/scripts/mkinitramfs.sh" "$build/initramfs-check.cpio.gz" \
-		$(ls "$build"/tests/* | grep -vxF "$stress" | only_programs); then
+		$(ls "$build"/tests/* | grep -vxF -- "$stress" | only_programs); then
 		echo "PASS build:selftests" | record
 		# a copy: the per-patch builds below replace the kernel's files
 		cp "$obj/arch/x86/boot/bzImage" "$build/bzImage-check"
-		guest_start debug "" "$build/bzImage-check" "$build/initramfs-check.cpio.gz" \
-			"$build/console-check.log" "${QEMU_TIMEOUT:-1200}"
+		guest_start debug "$(suite_field debug prefix)" "$build/bzImage-check" \
+			"$build/initramfs-check.cpio.gz" "$build/console-check.log" \
+			"${QEMU_TIMEOUT:-$(suite_field debug timeout)}" \
+			EXTRA_CMDLINE="$(suite_field debug cmdline)"
 	else
 		fail_step "build:selftests"
 	fi
@@ -221,9 +223,10 @@ if [ -n "${stress:-}" ]; then
 			# are left to make stress, as are all but 500 of the
 			# four-thread PMCSR race's 2,000 writes per thread (13 minutes
 			# of the guest's 32 under a cold make check; CHECK_STRESS_LOOPS)
-			guest_start kasan kasan: "$kobj/arch/x86/boot/bzImage" "$build/initramfs-kasan.cpio.gz" \
-				"$build/console-kasan.log" "${QEMU_TIMEOUT:-2400}" \
-				EXTRA_CMDLINE="slub_debug=FZPUA;FZPU,Acpi-* vfio_env=VFIO_FAIL_NTH_SKIP=open_device:close_engaged:unbind_and_bind,VFIO_STRESS_LOOPS=${CHECK_STRESS_LOOPS:-500}"
+			guest_start kasan "$(suite_field kasan prefix)" "$kobj/arch/x86/boot/bzImage" \
+				"$build/initramfs-kasan.cpio.gz" "$build/console-kasan.log" \
+				"${QEMU_TIMEOUT:-$(suite_field kasan timeout)}" \
+				EXTRA_CMDLINE="$(suite_field kasan cmdline)"
 		else
 			fail_step "kasan:initramfs"
 		fi

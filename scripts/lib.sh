@@ -215,3 +215,41 @@ summarize() {
 	echo "$pass passed, $fail failed, $skip skipped"
 	[ "$fail" = 0 ]
 }
+
+# config/suites: the guests that run the selftests, one line each.
+# suite_field SUITE COLUMN: COLUMN (targets, kernel, programs, timeout,
+# prefix, cmdline) of SUITE's line; "-" reads as nothing, and the
+# cmdline's ${...} are expanded in the caller's variables
+suite_field() {
+	local v
+	v=$(awk -v s="$1" -v c="$2" '
+		/^#/ || $1 != s { next }
+		{ n = split("suite targets kernel programs timeout prefix", col, " ")
+		  for (i = 1; i <= n; i++) if (col[i] == c) { print $i; exit }
+		  if (c == "cmdline") { s = $0
+			for (i = 1; i <= 6; i++) sub(/^[ \t]*[^ \t]+/, "", s)
+			sub(/^[ \t]+/, "", s); print s; exit } }' \
+		"$(dirname "${BASH_SOURCE[0]}")/../config/suites")
+	[ "$v" != - ] || v=
+	if [ "$2" = cmdline ]; then
+		eval "v=\"$v\""
+	fi
+	printf '%s\n' "$v"
+}
+
+# suite_programs SUITE DIR: the paths of DIR's selftest programs
+# (vfio_pci_*_test) that SUITE runs, one a line
+suite_programs() {
+	local spec f n
+	spec=$(suite_field "$1" programs)
+	for f in "$2"/vfio_pci_*_test; do
+		[ -e "$f" ] || continue
+		n=${f##*/vfio_pci_}; n=${n%_test}
+		case $spec in
+		'*') ;;
+		-*) [[ ",${spec#-}," != *",$n,"* ]] || continue ;;
+		*) [[ ",$spec," == *",$n,"* ]] || continue ;;
+		esac
+		echo "$f"
+	done
+}

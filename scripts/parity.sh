@@ -13,8 +13,9 @@ here=$(cd "$(dirname "$0")/.." && pwd)
 build=$1 tree=$2 obj=$3 cache=$4
 out=$build/parity
 mkdir -p "$out"
-# the test programs and the helper module some of them load
-tests=$(ls "$build"/tests/*_test "$build"/tests/*.ko "$build"/tests/vfio-pm-status 2>/dev/null)
+# config/suites' parity suite, and the helper module some of them load
+. "$here/scripts/lib.sh"
+tests=$(suite_programs parity "$build/tests"; ls "$build"/tests/*.ko "$build"/tests/vfio-pm-status 2>/dev/null)
 [ -n "$tests" ] || { echo "parity: no test programs in $build/tests" >&2; exit 1; }
 
 # 5.10 without the series: the base commit in a worktree of its own
@@ -35,8 +36,10 @@ run() {	# name kernel initrd
 	# a guest that fails or hangs still has its results parsed: never the
 	# table of an earlier run
 	rm -f "$out/$1.txt"
-	"$here/scripts/run-qemu.sh" "$2" "$3" "$out/console-$1.log" check "${QEMU_TIMEOUT:-1200}" || rc=1
-	console_results "$out/console-$1.log" "" | grep -E '^(PASS|FAIL|SKIP) ' >"$out/$1.txt"
+	EXTRA_CMDLINE=$(suite_field parity cmdline) \
+		"$here/scripts/run-qemu.sh" "$2" "$3" "$out/console-$1.log" check \
+		"${QEMU_TIMEOUT:-$(suite_field parity timeout)}" || rc=1
+	console_results "$out/console-$1.log" "$(suite_field parity prefix)" | grep -E '^(PASS|FAIL|SKIP) ' >"$out/$1.txt"
 	# the timings the tests print: "# timing: name value unit", averaged
 	awk '{ sub(/\r$/, "") } $2 == "timing:" { n[$3]++; s[$3] += $4; u[$3] = $5 }
 	     END { for (k in n) printf "TIME timing:%s %.1f%s\n", k, s[k] / n[k], u[k] }' \
@@ -92,6 +95,6 @@ for c in base:5.10 series:5.10+series mainline:6.12; do
 	f=$out/${c%%:*}.txt
 	[ -f "$f" ] && echo "  column ${c#*:}: its guest ran $(date -u -r "$f" '+%Y-%m-%d %H:%M UTC')"
 done | tee -a "$build/parity.txt"
-. "$here/scripts/lib.sh" && stamp_output "$build/parity.txt" "make parity"	# for make docs
+stamp_output "$build/parity.txt" "make parity"	# for make docs
 grep -q ', 0 differ, [0-9]* expected$' "$build/parity.txt" || rc=1
 exit $rc

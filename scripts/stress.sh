@@ -14,10 +14,11 @@ build=$1 tree=$2
 seed=${SEED:-$(od -An -N4 -tu4 /dev/urandom | tr -d ' ')}
 ops=${STRESS_OPS:-50000} cycles=${STRESS_LIFECYCLES:-1000}
 kobj=$build/obj-kasan
-# STRESS_TESTS: which of the three programs (default all, in one guest);
-# e.g. STRESS_TESTS=fail_nth and STRESS_TESTS="random stress" in two
-# guests side by side, each with a console of its own
-tests=${STRESS_TESTS:-fail_nth random stress}
+# STRESS_TESTS: which of the programs of config/suites' stress suite
+# (default all, in one guest); e.g. STRESS_TESTS=fail_nth and
+# STRESS_TESTS="random stress" in two guests side by side, each with a
+# console of its own
+tests=${STRESS_TESTS:-$(suite_field stress programs | tr ',' ' ')}
 tag=$(tr ' ' '-' <<<"$tests")
 log=$build/console-stress.log
 [ -z "${STRESS_TESTS:-}" ] || log=$build/console-stress-$tag.log
@@ -29,14 +30,14 @@ initrd=$build/initramfs-stress.cpio.gz
 "$here/scripts/mkinitramfs.sh" "$initrd" \
 	$(for t in $tests; do ls "$build/tests/vfio_pci_${t}_test"; done) || exit 1
 start=$SECONDS
-EXTRA_CMDLINE="slub_debug=FZPUA;FZPU,Acpi-* vfio_env=VFIO_RANDOM_SEED=$seed,VFIO_RANDOM_OPS=$ops,VFIO_LIFECYCLES=$cycles" \
+EXTRA_CMDLINE=$(suite_field stress cmdline) \
 	"$here/scripts/run-qemu.sh" "$kobj/arch/x86/boot/bzImage" "$initrd" \
-	"$log" check "${STRESS_TIMEOUT:-10800}"
+	"$log" check "${STRESS_TIMEOUT:-$(suite_field stress timeout)}"
 rc=$?
 results=${log%.log}-results.txt
 { if [ "$rc" = 0 ]; then echo "PASS qemu:boot-and-power-off"
   else echo "FAIL qemu:boot-and-power-off  (see $log)"; fi
-  console_results "$log" ""; } >"$results"
+  console_results "$log" "$(suite_field stress prefix)"; } >"$results"
 cat "$results"
 grep -aE '^# (stress|lifecycles|[0-9]+ threads x|[a-z_]+: [0-9]+ allocations failed)' "$log" | sed 's/\r$//'
 echo "stress: guest ran $((SECONDS - start)) s (console: $log, results: $results)"

@@ -5,7 +5,7 @@
 #    modules; under Secure Boot the kernel's own modules, then the signed
 #    DKMS build
 boot() {	# kernel mode(plain|stock|signed)
-	local k=$1 mode=$2 dk=$root/lib/modules/$1 mods tag job=check sbenv='' sbargs='' m n log want got extra
+	local k=$1 mode=$2 dk=$root/lib/modules/$1 mods tag job=check sbenv='' sbargs='' m n log want got extra prefix
 	tag=$k; [ "$mode" = plain ] || tag=$k:secureboot-$mode
 	mods=$out/modules-$k-$mode
 	rm -rf "$mods" && mkdir -p "$mods"
@@ -35,8 +35,9 @@ boot() {	# kernel mode(plain|stock|signed)
 				/tmp/pm_disable/vfio_test_pm_disable.ko >>"$out/pm_disable-$k.log" 2>&1; }; then
 			extra=$(ls "$root"/tmp/pm_disable/*.ko)
 		fi
-		# every selftest (DISTRO_EXCLUDE: a pattern of those to leave out)
-		extra="$(ls "$tests"/*_test "$tests"/vfio-pm-status 2>/dev/null |
+		# config/suites' distro suite (DISTRO_EXCLUDE: a pattern of those
+		# to leave out)
+		extra="$({ suite_programs distro "$tests"; ls "$tests"/vfio-pm-status 2>/dev/null; } |
 			grep -v "${DISTRO_EXCLUDE:-^$}") $extra"
 	fi
 	local kernel=$root/boot/vmlinuz-$k initrd=$out/initramfs-$k-$mode.cpio.gz root_extra=
@@ -56,8 +57,9 @@ boot() {	# kernel mode(plain|stock|signed)
 	# five minutes on Debian's kernels (the KASAN kernel runs it in full)
 	# One host thread for both vCPUs, as every guest (scripts/qemu-args.sh)
 	if SECURE_BOOT=${sbargs:-0} TCG_THREAD=${DISTRO_TCG_THREAD:-single} \
-		EXTRA_CMDLINE="vfio_env=VFIO_STRESS_LOOPS=${DISTRO_STRESS_LOOPS:-500}$sbenv" \
-		"$here/scripts/run-qemu.sh" "$kernel" "$initrd" "$log" "$job" "${QEMU_TIMEOUT:-1200}"; then
+		EXTRA_CMDLINE=$(suite_field distro cmdline) \
+		"$here/scripts/run-qemu.sh" "$kernel" "$initrd" "$log" "$job" \
+		"${QEMU_TIMEOUT:-$(suite_field distro timeout)}"; then
 		pass "$tag:qemu:boot-and-power-off"
 	else
 		fail "$tag:qemu:boot-and-power-off  (see $log)"
@@ -90,7 +92,8 @@ boot() {	# kernel mode(plain|stock|signed)
 		fail "$tag:vfio_pci-is-dkms  (loaded srcversion '$got', DKMS build '$want')"
 	fi
 	[ "$mode" = signed ] && check "$tag:package-check-accepts" grep -aq '^init: sigcheck exit 0' "$log"
-	console_results "$log" "$tag:" | tee "$out/tests-$tag.txt" | record
+	prefix=$(suite_field distro prefix)
+	console_results "$log" "${prefix/KERNEL/$tag}" | tee "$out/tests-$tag.txt" | record
 	echo "distro: $tag: $(grep -c '^PASS' "$out/tests-$tag.txt") passed, $(grep -c '^FAIL' "$out/tests-$tag.txt") failed," \
 	     "$(grep -c '^SKIP' "$out/tests-$tag.txt") skipped (console: $log)"
 }
