@@ -47,7 +47,7 @@ stamp_output() {
 	patches=$(grep -c . "$top/patches/series" 2>/dev/null)
 	for v in KSRC ONLY CHECK_LINT CHECK_KASAN CHECK_DISTRO CHECK_VMM CHECK_PARALLEL DISTRO_SECURE_BOOT DISTRO_STRESS_LOOPS \
 		 QEMU_BIN QEMU_TIMEOUT TCG_THREAD DISTRO_TCG_THREAD ROUNDS BENCH_BOOTS PARITY_RUNS STRESS_TESTS \
-		 VMM_RUNS VMM_SET VMM_IDLE_S; do
+		 VMM_RUNS VMM_SET VMM_IDLE_S POWER_LOST_KERNEL; do
 		[ -n "${!v:-}" ] && knobs="$knobs$v=${!v} "
 	done
 	{ echo "date: $(date -u '+%Y-%m-%d %H:%M:%S UTC')"
