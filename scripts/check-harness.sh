@@ -44,7 +44,7 @@ trap 'rm -f "$out"' EXIT
 		if grep -q "\`$k\`" "$here/docs/knobs.md"; then
 			echo "PASS knobs:$k"
 		else
-			echo "FAIL knobs:$k  (read by $(grep -lE "\\\$\{$k:?[-=]|^$k *\?=" "$here"/scripts/*.sh "$here"/scripts/distro/*.sh "$here/Makefile" |
+			echo "FAIL knobs:$k  (read by $(grep -lE "\\\$\{$k:?[-=]|^$k *\?=" "$here"/scripts/*.sh "$here"/scripts/distro/*.sh "$here"/config/suites "$here/Makefile" |
 				xargs -n1 basename | tr '\n' ' ')but not in docs/knobs.md)"
 		fi
 	done

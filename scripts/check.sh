@@ -126,13 +126,20 @@ debug_started= stress=
 debug_guest_start() {
 	debug_started=1
 	step debug-guest-start "selftests, guest image; the debug kernel's guest started (beside the steps after it)"
-	# the programs of config/suites' kasan suite, and the debug suite's
-	# (every other one; all of them with CHECK_KASAN=0)
+	# config/suites' debug suite (and the kasan suite's programs too with
+	# CHECK_KASAN=0), with the tools beside them; the kasan suite's
+	# programs go to the KASAN guest below
+	local progs tools
 	if "$here/scripts/build-tests.sh" "$tree" "$obj" "$build/tests" &&
-	   { [ "${CHECK_KASAN:-1}" != 1 ] ||
-	     stress=$(suite_programs kasan "$build/tests" | only_programs); } &&
+	   tools=$(ls "$build"/tests/* | grep -v '/vfio_pci_[a-z0-9_]*_test$' || true) &&
+	   progs=$(suite_programs debug "$build/tests") &&
+	   if [ "${CHECK_KASAN:-1}" = 1 ]; then
+		stress=$(suite_programs kasan "$build/tests" | only_programs)
+	   else
+		progs="$progs"$'\n'"$(suite_programs kasan "$build/tests")"
+	   fi &&
 	   "$here/scripts/mkinitramfs.sh" "$build/initramfs-check.cpio.gz" \
-		$(ls "$build"/tests/* | grep -vxF -- "$stress" | only_programs); then
+		$tools $(only_programs <<<"$progs"); then
 		echo "PASS build:selftests" | record
 		# a copy: the per-patch builds below replace the kernel's files
 		cp "$obj/arch/x86/boot/bzImage" "$build/bzImage-check"

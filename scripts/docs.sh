@@ -218,8 +218,12 @@ page_power_lost() {	# SRC...
 		echo
 		case $k in series) echo "## The series' debug kernel" ;; mainline) echo "## Debian's 6.12" ;; *) echo "## $k" ;; esac
 		echo
-		echo "$(meta "$f" date || true), commit $(meta "$f" commit || true), $(meta "$f" patches || true) patches," \
-		     "command \`$(meta "$f" command || true)\`, $(meta "$f" elapsed || true) s."
+		if [ -f "$f.meta" ] && [ ! "$f" -nt "$f.meta" ]; then
+			echo "$(meta "$f" date), commit $(meta "$f" commit), $(meta "$f" patches) patches," \
+			     "command \`$(meta "$f" command)\`, $(meta "$f" elapsed) s."
+		else
+			echo "$(date -u -r "$f" '+%Y-%m-%d %H:%M:%S UTC'), commit not recorded."
+		fi
 		echo
 		echo '```'
 		sed 's/^exp: //' "$f"

@@ -218,10 +218,14 @@ summarize() {
 
 # config/suites: the guests that run the selftests, one line each.
 # suite_field SUITE COLUMN: COLUMN (targets, kernel, programs, timeout,
-# prefix, cmdline) of SUITE's line; "-" reads as nothing, and the
-# cmdline's ${...} are expanded in the caller's variables
+# prefix, cmdline) of SUITE's line; "-" reads as nothing.  The cmdline's
+# ${...} are expanded in the caller's variables, and the user's
+# EXTRA_CMDLINE follows it.  An unknown suite or column: a message, false.
 suite_field() {
 	local v
+	case $2 in targets|kernel|programs|timeout|prefix|cmdline) ;;
+	*) echo "suite_field: no column '$2' in config/suites" >&2; return 1 ;;
+	esac
 	v=$(awk -v s="$1" -v c="$2" '
 		/^#/ || $1 != s { next }
 		{ n = split("suite targets kernel programs timeout prefix", col, " ")
@@ -230,9 +234,14 @@ suite_field() {
 			for (i = 1; i <= 6; i++) sub(/^[ \t]*[^ \t]+/, "", s)
 			sub(/^[ \t]+/, "", s); print s; exit } }' \
 		"$(dirname "${BASH_SOURCE[0]}")/../config/suites")
+	if [ -z "$v" ]; then
+		echo "suite_field: no suite '$1' in config/suites" >&2
+		return 1
+	fi
 	[ "$v" != - ] || v=
 	if [ "$2" = cmdline ]; then
-		eval "v=\"$v\""
+		eval "v=\"$v\"" || return 1
+		[ -z "${EXTRA_CMDLINE:-}" ] || v=${v:+$v }$EXTRA_CMDLINE
 	fi
 	printf '%s\n' "$v"
 }
@@ -241,7 +250,7 @@ suite_field() {
 # (vfio_pci_*_test) that SUITE runs, one a line
 suite_programs() {
 	local spec f n
-	spec=$(suite_field "$1" programs)
+	spec=$(suite_field "$1" programs) || return 1
 	for f in "$2"/vfio_pci_*_test; do
 		[ -e "$f" ] || continue
 		n=${f##*/vfio_pci_}; n=${n%_test}

@@ -5,7 +5,8 @@
 # (default 1000), plus the four-thread PMCSR race, and every scenario of
 # the fail-nth program (make check leaves its slowest out).  SEED=S replays a run;
 # without it a random seed is drawn and printed.  Ends with the tests'
-# "stress:" and "lifecycles:" lines and "N passed, N failed, N skipped".
+# "stress:" and "lifecycles:" lines and "N passed, N failed, N skipped"
+# (the guest's own boot and power-off counted as one result).
 # usage: stress.sh BUILD TREE
 set -uo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)

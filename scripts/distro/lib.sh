@@ -1,6 +1,8 @@
 # shellcheck shell=bash
-# make distro-check, the helpers its steps share (sourced by scripts/distro-check.sh,
-# which sets root, out, results, kernels, old_k, new_k, deb, pkg, ver, sb)
+# make distro-check, the helpers its steps share (sourced by
+# scripts/distro-check.sh, which sets root, out, results and cache before
+# and kernels, old_k, new_k, deb, pkg, ver and sb after; only the
+# functions read those)
 record() { tee -a "$results"; }
 pass() { echo "PASS distro:$*" | record; }
 fail() { echo "FAIL distro:$*" | record; }
