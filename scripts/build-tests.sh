@@ -17,12 +17,8 @@ if [ -f "$st/Makefile" ]; then
 		make -C "$st" OUTPUT="$out" KHDR_INCLUDES="$hdr"
 fi
 # the selftests' helper module, built out of the source tree
-if [ -f "$st/pm_disable/Makefile" ] && grep -qx 'CONFIG_MODULES=y' "$obj/.config"; then
-	rm -rf "$obj/selftests-mod" && cp -r "$st/pm_disable" "$obj/selftests-mod"
-	run_logged "tests: building the selftests' module" "$obj/selftests-mod.log" \
-		make -C "$tree" O="$obj" M="$obj/selftests-mod" CC="ccache gcc" modules
-	install -m 755 "$obj"/selftests-mod/*.ko "$out/"
-fi
+kmod=$(selftests_module "$tree" "$obj")
+[ -z "$kmod" ] || install -m 755 $kmod "$out/"
 # the admin's tool the series adds (vfio_pci_status_test runs it from here)
 if [ -f "$tree/tools/vfio/vfio-pm-status.sh" ]; then
 	install -m 755 "$tree/tools/vfio/vfio-pm-status.sh" "$out/vfio-pm-status"

@@ -186,21 +186,6 @@ else
 	} | record
 fi
 
-# The selftests' helper module built for the KASAN kernel: prints its path
-# (nothing when the tree has no module), non-zero when the build fails
-kasan_module() {	# tree kobj
-	local src=$1/tools/testing/selftests/vfio/pm_disable obj
-	[ -f "$src/Makefile" ] || return 0
-	obj=$(cd "$2" && pwd) || return 1
-	rm -rf "$obj/selftests-mod" && cp -r "$src" "$obj/selftests-mod" &&
-	make -C "$1" O="$obj" M="$obj/selftests-mod" CC="ccache gcc" modules \
-		>"$obj/selftests-mod.log" 2>&1 || {
-		echo "FAILED: the selftests' module for the KASAN kernel (log: $obj/selftests-mod.log)" >&2
-		return 1
-	}
-	ls "$obj"/selftests-mod/*.ko
-}
-
 # The stress programs, on a kernel with generic KASAN as well as the debug
 # options (config/kasan.config): memory errors that SLUB's checks would
 # miss; the fail-nth program, which needs that kernel's fault injection;
@@ -215,7 +200,7 @@ if [ -n "${stress:-}" ]; then
 		echo "PASS build:kernel-kasan" | record
 		# the failed-resume program needs the selftests' module built for
 		# this kernel
-		if ! kmod=$(kasan_module "$tree" "$kobj"); then
+		if ! kmod=$(selftests_module "$tree" "$kobj"); then
 			fail_step "build:selftests-module-kasan  (see $kobj/selftests-mod.log)"
 			kmod=
 		fi

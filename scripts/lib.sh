@@ -262,3 +262,18 @@ suite_programs() {
 		echo "$f"
 	done
 }
+
+# selftests_module TREE OBJ: the selftests' helper module
+# (tools/testing/selftests/vfio/pm_disable) built out of the source tree
+# against the kernel in OBJ; prints its path (nothing when the tree has no
+# module or the kernel none), its progress on stderr; false when the
+# build fails (log: OBJ/selftests-mod.log)
+selftests_module() {
+	local src=$1/tools/testing/selftests/vfio/pm_disable obj
+	[ -f "$src/Makefile" ] && grep -qx 'CONFIG_MODULES=y' "$2/.config" || return 0
+	obj=$(cd "$2" && pwd) || return 1
+	rm -rf "$obj/selftests-mod" && cp -r "$src" "$obj/selftests-mod" &&
+	run_logged "tests: building the selftests' module for $obj" "$obj/selftests-mod.log" \
+		make -C "$1" O="$obj" M="$obj/selftests-mod" CC="ccache gcc" modules >&2 &&
+	ls "$obj"/selftests-mod/*.ko
+}
