@@ -7,25 +7,19 @@
 # usage: bullseye-apt.sh CACHE apt-get|apt-cache ARGS...
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
+. "$here/scripts/lib.sh"
 cache=$1 tool=$2
 shift 2
 apt=$cache/apt-bullseye
-mkdir -p "$apt"/lists/partial "$apt"/archives/partial
-[ -f "$apt/status" ] || : >"$apt/status"
 main=$("$here/scripts/mirror.sh" main)
 sec=$("$here/scripts/mirror.sh" security)
 key=/usr/share/keyrings/debian-archive-keyring.gpg
-printf '%s\n' "deb [arch=amd64 signed-by=$key] $main bullseye main" \
-	"deb [arch=amd64 signed-by=$key] $sec bullseye-security main" >"$apt/sources.list.new"
-cmp -s "$apt/sources.list.new" "$apt/sources.list" || rm -f "$apt/lists/"*_Packages* "$apt/lists/"*Release*
-mv "$apt/sources.list.new" "$apt/sources.list"
-opts=(-o Dir::Etc::SourceList="$apt/sources.list" -o Dir::Etc::SourceParts=/dev/null
-      -o Dir::State::Lists="$apt/lists" -o Dir::Cache="$apt" -o Dir::State::Status="$apt/status"
-      -o APT::Architecture=amd64 -o APT::Architectures::=amd64
-      -o Debug::NoLocking=1 -o APT::Sandbox::User=root -q)
+private_apt "$apt" "deb [arch=amd64 signed-by=$key] $main bullseye main" \
+	"deb [arch=amd64 signed-by=$key] $sec bullseye-security main"
+apt_opts+=(-o APT::Architecture=amd64 -o APT::Architectures::=amd64)
 if [ -z "$(find "$apt/lists" -maxdepth 1 -name '*_Packages*' -mmin -1440 2>/dev/null | head -n 1)" ]; then
 	echo "apt: update of bullseye and bullseye-security from $main and $sec (private lists in $apt)" >&2
-	apt-get "${opts[@]}" update >"$apt/update.log" 2>&1 || {
+	apt-get "${apt_opts[@]}" update >"$apt/update.log" 2>&1 || {
 		tail -n 8 "$apt/update.log" >&2
 		echo "apt: cannot read bullseye's package lists from $main / $sec." >&2
 		echo "     Bullseye leaves the regular mirrors some day: point MIRROR= (and" >&2
@@ -33,4 +27,4 @@ if [ -z "$(find "$apt/lists" -maxdepth 1 -name '*_Packages*' -mmin -1440 2>/dev/
 		exit 1
 	}
 fi
-exec "$tool" "${opts[@]}" "$@"
+exec "$tool" "${apt_opts[@]}" "$@"

@@ -7,6 +7,7 @@
 set -euo pipefail
 out=$1 cache=$2
 here=$(cd "$(dirname "$0")/.." && pwd)
+. "$here/scripts/lib.sh"
 . "$here/config/base.env"
 
 deb=$cache/${BASE_PKG}_${BASE_VERSION}_all.deb
@@ -17,18 +18,13 @@ if [ -f "$deb" ] && ! echo "$BASE_SHA256  $deb" | sha256sum -c --quiet - 2>/dev/
 fi
 if [ ! -f "$deb" ]; then
 	apt=$cache/apt
-	mkdir -p "$apt"/lists/partial "$apt"/archives/partial
-	: > "$apt/status"
 	mirror=$("$here/scripts/mirror.sh" "$BASE_ARCHIVE")
-	echo "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $mirror $BASE_SUITE main" \
-		> "$apt/sources.list"
-	opts=(-o Dir::Etc::SourceList="$apt/sources.list" -o Dir::Etc::SourceParts=/dev/null
-	      -o Dir::State::Lists="$apt/lists" -o Dir::Cache="$apt" -o Dir::State::Status="$apt/status"
-	      -o Debug::NoLocking=1 -o APT::Sandbox::User=root -q)
+	private_apt "$apt" \
+		"deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $mirror $BASE_SUITE main"
 	echo "fetch: apt-get update ($BASE_SUITE from $mirror, private lists in $apt)"
-	apt-get "${opts[@]}" update >"$apt/update.log" 2>&1 || { tail -20 "$apt/update.log"; exit 1; }
+	apt-get "${apt_opts[@]}" update >"$apt/update.log" 2>&1 || { tail -20 "$apt/update.log"; exit 1; }
 	echo "fetch: apt-get download $BASE_PKG=$BASE_VERSION (~120 MB)"
-	(cd "$cache" && apt-get "${opts[@]}" download "$BASE_PKG=$BASE_VERSION") \
+	(cd "$cache" && apt-get "${apt_opts[@]}" download "$BASE_PKG=$BASE_VERSION") \
 		>"$apt/download.log" 2>&1 || { tail -20 "$apt/download.log"; exit 1; }
 	echo "$BASE_SHA256  $deb" | sha256sum -c --quiet - ||
 		{ echo "fetch: checksum mismatch for $deb" >&2; rm -f "$deb"; exit 1; }

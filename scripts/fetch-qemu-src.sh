@@ -10,6 +10,7 @@
 set -euo pipefail
 cache=$1
 here=$(cd "$(dirname "$0")/.." && pwd)
+. "$here/scripts/lib.sh"
 . "$here/config/qemu-src.env"
 dir=$cache/qemu-src
 mkdir -p "$dir"
@@ -39,21 +40,16 @@ echo "$tarball"
 meson=$dir/meson-$(echo "$MESON_DEBS" | awk 'NF { print $1 }' | sha256sum | cut -c1-12)
 if [ ! -f "$meson/.done" ]; then
 	apt=$dir/apt
-	mkdir -p "$apt"/lists/partial "$apt"/archives/partial "$apt/debs"
-	: >"$apt/status"
-	echo "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $mirror $MESON_SUITE main" \
-		>"$apt/sources.list"
-	opts=(-o Dir::Etc::SourceList="$apt/sources.list" -o Dir::Etc::SourceParts=/dev/null
-	      -o Dir::State::Lists="$apt/lists" -o Dir::Cache="$apt" -o Dir::State::Status="$apt/status"
-	      -o Debug::NoLocking=1 -o APT::Sandbox::User=root -q)
+	private_apt "$apt" "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $mirror $MESON_SUITE main"
+	mkdir -p "$apt/debs"
 	echo "qemu-src: fetching meson from $MESON_SUITE ($mirror, private lists in $apt)" >&2
-	apt-get "${opts[@]}" update >"$apt/update.log" 2>&1 ||
+	apt-get "${apt_opts[@]}" update >"$apt/update.log" 2>&1 ||
 		{ tail -n 5 "$apt/update.log" >&2; fail "apt-get update failed" "$MESON_SUITE"; }
 	rm -rf "$meson" && mkdir -p "$meson"
 	while read -r pv sha; do
 		[ -n "$pv" ] || continue
 		rm -f "$apt/debs/${pv%%=*}"_*.deb
-		(cd "$apt/debs" && apt-get "${opts[@]}" download "$pv") >"$apt/download.log" 2>&1 ||
+		(cd "$apt/debs" && apt-get "${apt_opts[@]}" download "$pv") >"$apt/download.log" 2>&1 ||
 			{ tail -n 5 "$apt/download.log" >&2; fail "cannot download $pv" "$MESON_SUITE"; }
 		deb=$(ls "$apt/debs/${pv%%=*}"_*.deb)
 		echo "$sha  $deb" | sha256sum -c --quiet - || fail "checksum mismatch for $deb" "$MESON_SUITE"

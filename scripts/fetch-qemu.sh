@@ -9,6 +9,7 @@
 set -euo pipefail
 cache=$1
 here=$(cd "$(dirname "$0")/.." && pwd)
+. "$here/scripts/lib.sh"
 . "$here/config/qemu.env"
 dir=$cache/qemu-${QEMU_VERSION//[:~+]/_}
 if [ -f "$dir/.done" ]; then
@@ -16,14 +17,9 @@ if [ -f "$dir/.done" ]; then
 	exit 0
 fi
 apt=$cache/apt-qemu
-mkdir -p "$apt"/lists/partial "$apt"/archives/partial "$apt/debs"
-: >"$apt/status"
 mirror=$("$here/scripts/mirror.sh" main)
-echo "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $mirror $QEMU_SUITE main" \
-	>"$apt/sources.list"
-opts=(-o Dir::Etc::SourceList="$apt/sources.list" -o Dir::Etc::SourceParts=/dev/null
-      -o Dir::State::Lists="$apt/lists" -o Dir::Cache="$apt" -o Dir::State::Status="$apt/status"
-      -o Debug::NoLocking=1 -o APT::Sandbox::User=root -q)
+private_apt "$apt" "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $mirror $QEMU_SUITE main"
+mkdir -p "$apt/debs"
 fail() {
 	echo "qemu: $1" >&2
 	echo "qemu: the test machine needs QEMU $QEMU_VERSION from $QEMU_SUITE (config/qemu.env)." >&2
@@ -32,14 +28,14 @@ fail() {
 	exit 1
 }
 echo "qemu: fetching QEMU $QEMU_VERSION from $QEMU_SUITE ($mirror, private lists in $apt)" >&2
-apt-get "${opts[@]}" update >"$apt/update.log" 2>&1 || { tail -n 5 "$apt/update.log" >&2; fail "apt-get update failed"; }
+apt-get "${apt_opts[@]}" update >"$apt/update.log" 2>&1 || { tail -n 5 "$apt/update.log" >&2; fail "apt-get update failed"; }
 rm -rf "$dir.tmp" && mkdir -p "$dir.tmp/root"
 libs=
 while read -r pv sha; do
 	[ -n "$pv" ] || continue
 	pkg=${pv%%=*}
 	rm -f "$apt/debs/${pkg}"_*.deb
-	(cd "$apt/debs" && apt-get "${opts[@]}" download "$pv") >"$apt/download.log" 2>&1 ||
+	(cd "$apt/debs" && apt-get "${apt_opts[@]}" download "$pv") >"$apt/download.log" 2>&1 ||
 		{ tail -n 5 "$apt/download.log" >&2; fail "cannot download $pv"; }
 	deb=$(ls "$apt/debs/${pkg}"_*.deb)
 	echo "$sha  $deb" | sha256sum -c --quiet - || fail "checksum mismatch for $deb"

@@ -277,3 +277,22 @@ selftests_module() {
 		make -C "$1" O="$obj" M="$obj/selftests-mod" CC="ccache gcc" modules >&2 &&
 	ls "$obj"/selftests-mod/*.ko
 }
+
+# private_apt DIR LINE...: an apt configuration of its own under DIR
+# (lists, cache and an empty dpkg status there; the machine's sources and
+# state are never read nor changed), its sources.list the LINEs (the lists
+# dropped when they change); sets the array apt_opts for apt-get and
+# apt-cache
+private_apt() {
+	local dir=$1
+	shift
+	mkdir -p "$dir"/lists/partial "$dir"/archives/partial
+	[ -f "$dir/status" ] || : >"$dir/status"
+	printf '%s\n' "$@" >"$dir/sources.list.new"
+	cmp -s "$dir/sources.list.new" "$dir/sources.list" ||
+		rm -f "$dir/lists/"*_Packages* "$dir/lists/"*Release*
+	mv "$dir/sources.list.new" "$dir/sources.list"
+	apt_opts=(-o Dir::Etc::SourceList="$dir/sources.list" -o Dir::Etc::SourceParts=/dev/null
+		  -o Dir::State::Lists="$dir/lists" -o Dir::Cache="$dir" -o Dir::State::Status="$dir/status"
+		  -o Debug::NoLocking=1 -o APT::Sandbox::User=root -q)
+}
