@@ -30,10 +30,7 @@ for opt in $(grep -hE '^CONFIG_' $tests /dev/null); do
 done
 if [ ! -f "$obj/.config" ] || [ -n "$lost" ] || [ "$sum" != "$(cat "$stamp" 2>/dev/null)" ]; then
 	run_logged "kernel: configuring (tinyconfig + config/*.config)" "$obj/config.log" \
-		bash -c "$(printf '%q ' "${make[@]}") tinyconfig &&
-			 cd $(printf %q "$tree") && scripts/kconfig/merge_config.sh -m -O $(printf %q "$obj") \
-				$(printf %q "$obj")/.config $(printf '%q ' "${frags[@]}") &&
-			 $(printf '%q ' "${make[@]}") olddefconfig"
+		kconfig_merge "$tree" "$obj" tinyconfig "${frags[@]}"
 	# every option must stick, except tests.config's (absent before the series)
 	missing=$(for f in "${frags[@]}"; do [ "$f" = "$tests" ] || grep -hE '^CONFIG_' "$f"; done |
 		while read -r opt; do grep -qxF "$opt" "$obj/.config" || echo "$opt"; done)

@@ -19,10 +19,7 @@ printf '%s\n' CONFIG_PPC_POWERNV=y CONFIG_IOMMU_SUPPORT=y CONFIG_SPAPR_TCE_IOMMU
 	CONFIG_VFIO=y CONFIG_VFIO_PCI=y CONFIG_VFIO_PCI_NVLINK2=y CONFIG_VFIO_IOMMU_SPAPR_TCE=y \
 	CONFIG_PM=y >"$frag"
 run_logged "ppc64le: configuring (ppc64le_defconfig + VFIO_PCI_NVLINK2)" "$obj/config.log" \
-	bash -c "$(printf '%q ' "${make[@]}") ppc64le_defconfig &&
-		 cd $(printf %q "$tree") && scripts/kconfig/merge_config.sh -m -O $(printf %q "$obj") \
-			$(printf %q "$obj")/.config $(printf %q "$frag") &&
-		 $(printf '%q ' "${make[@]}") olddefconfig" || exit 1
+	kconfig_merge "$tree" "$obj" ppc64le_defconfig "$frag" || exit 1
 grep -qx 'CONFIG_VFIO_PCI_NVLINK2=y' "$obj/.config" ||
 	{ echo "FAIL cross:ppc64le  (CONFIG_VFIO_PCI_NVLINK2 did not stick)"; exit 1; }
 warn() { # commit -> sorted warnings of drivers/vfio

@@ -296,3 +296,15 @@ private_apt() {
 		  -o Dir::State::Lists="$dir/lists" -o Dir::Cache="$dir" -o Dir::State::Status="$dir/status"
 		  -o Debug::NoLocking=1 -o APT::Sandbox::User=root -q)
 }
+
+# kconfig_merge TREE OBJ BASE FRAGMENT...: OBJ/.config from make's BASE
+# target (tinyconfig, ppc64le_defconfig), the FRAGMENTs merged into it,
+# then olddefconfig; "make" is the caller's array (make -C TREE O=OBJ and
+# its compiler)
+kconfig_merge() {
+	local tree=$1 obj=$2 base=$3
+	shift 3
+	"${make[@]}" "$base" &&
+	(cd "$tree" && scripts/kconfig/merge_config.sh -m -O "$obj" "$obj/.config" "$@") &&
+	"${make[@]}" olddefconfig
+}

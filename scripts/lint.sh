@@ -29,10 +29,7 @@ branch=$(git -C "$tree" symbolic-ref -q --short HEAD || git -C "$tree" rev-parse
 configure() {
 	local frags=()
 	for f in kernel.config debug.config tests.config; do frags+=("$here/config/$f"); done
-	"${make[@]}" tinyconfig >"$logs/config.log" 2>&1 &&
-	(cd "$tree" && scripts/kconfig/merge_config.sh -m -O "$obj" "$obj/.config" "${frags[@]}") \
-		>>"$logs/config.log" 2>&1 &&
-	"${make[@]}" olddefconfig >>"$logs/config.log" 2>&1
+	kconfig_merge "$tree" "$obj" tinyconfig "${frags[@]}" >"$logs/config.log" 2>&1
 }
 
 # one line per warning of a fresh compile of drivers/vfio, sorted
