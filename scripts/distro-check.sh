@@ -50,7 +50,7 @@ pkg=/tmp/$(basename "$deb")
 ver=$(dpkg-deb -f "$deb" Version)
 . "$here/config/secureboot.env"
 sb=$out/secureboot
-trap umount_root EXIT
+trap 'umount_root "$root"' EXIT
 
 # the kernels: bullseye's last point release and the newest of -security
 new_abi=$(bapt apt-cache pkgnames linux-image-5.10.0- |
@@ -78,7 +78,7 @@ if [ "${DISTRO_DEB_BUILD:-1}" = 1 ] && [ -d "$root/usr/bin" ]; then
 		"$deb" "$out" 2>&1 | record
 fi
 
-umount_root
+umount_root "$root"
 echo
 echo "== distro-check took $((SECONDS - start)) s (logs in $out)"
 [ "${DISTRO_SUMMARY:-1}" = 1 ] || exit 0

@@ -308,3 +308,47 @@ kconfig_merge() {
 	(cd "$tree" && scripts/kconfig/merge_config.sh -m -O "$obj" "$obj/.config" "$@") &&
 	"${make[@]}" olddefconfig
 }
+
+# The Debian 11 root file systems (make distro-check's; make vmm-check's,
+# for QEMU 5.2 and the nested guest's kernel).  bullseye_root ROOT CACHE
+# LOGDIR makes ROOT afresh from the minbase debootstrap tarball cached in
+# CACHE (debootstrapped from the apt configuration's mirror first when
+# there is none), mounts what apt and chroot need (proc, sys, dev,
+# dev/pts, CACHE's package archive) and keeps services from starting;
+# false, with what to do, when bullseye cannot be fetched.
+# umount_root ROOT takes the mounts back.
+umount_root() {
+	local m
+	for m in var/cache/apt/archives dev/pts dev proc sys; do
+		! mountpoint -q "$1/$m" || umount -l "$1/$m"
+	done
+	return 0
+}
+bullseye_root() {
+	local root=$1 cache=$2 logs=$3 tarball=$2/bullseye-minbase-amd64.tar.gz mirror tmp
+	if [ ! -s "$tarball" ]; then
+		mirror=$("$(dirname "${BASH_SOURCE[0]}")/mirror.sh" main) || return 1
+		tmp=$logs/debootstrap
+		rm -rf "$tmp"
+		if run_logged "debootstrap bullseye from $mirror" "$logs/debootstrap.log" \
+			debootstrap --variant=minbase --arch=amd64 bullseye "$tmp" "$mirror"; then
+			rm -f "$tmp"/var/cache/apt/archives/*.deb
+			tar -C "$tmp" -czf "$tarball.tmp" . && mv "$tarball.tmp" "$tarball"
+		fi
+		rm -rf "$tmp"
+		if [ ! -s "$tarball" ]; then
+			echo "debootstrap could not fetch bullseye from $mirror (log: $logs/debootstrap.log):" \
+			     "set MIRROR= to a mirror that still has it (an archive mirror once bullseye" \
+			     "left the regular ones)" >&2
+			return 1
+		fi
+	fi
+	umount_root "$root"
+	rm -rf "$root" && mkdir -p "$root" && tar -C "$root" -xzf "$tarball" &&
+	mkdir -p "$cache/distro-archives/partial" &&
+	mount -t proc proc "$root/proc" && mount --bind /sys "$root/sys" &&
+	mount --bind /dev "$root/dev" && mount --bind /dev/pts "$root/dev/pts" &&
+	mount --bind "$cache/distro-archives" "$root/var/cache/apt/archives" || return 1
+	cp /etc/resolv.conf "$root/etc/resolv.conf" 2>/dev/null || true
+	printf '#!/bin/sh\nexit 101\n' >"$root/usr/sbin/policy-rc.d" && chmod 755 "$root/usr/sbin/policy-rc.d"
+}

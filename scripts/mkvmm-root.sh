@@ -32,14 +32,7 @@ root=$vmm/bullseye
 mkdir -p "$vmm" "$cache"
 . "$here/scripts/lib.sh"	# in_root
 
-umount_root() {
-	local m
-	for m in var/cache/apt/archives dev proc; do
-		mountpoint -q "$root/$m" && umount -l "$root/$m"
-	done
-	return 0
-}
-trap umount_root EXIT
+trap 'umount_root "$root"' EXIT
 
 # real SYSROOT PATH: PATH with its symbolic links resolved inside SYSROOT
 real() { if [ -n "$1" ]; then in_root readlink -f "$2"; else readlink -f "$2"; fi; }
@@ -91,24 +84,8 @@ fi
 
 # 2. Debian 11's QEMU 5.2, in a bullseye root file system
 if [ ! -x "$root/usr/bin/qemu-system-x86_64" ] || [ ! -f "$root/boot/vmlinuz-$abi-amd64" ]; then
-	tarball=$cache/bullseye-minbase-amd64.tar.gz
 	mirror=$("$here/scripts/mirror.sh" main) sec=$("$here/scripts/mirror.sh" security)
-	if [ ! -d "$root/usr/bin" ]; then
-		rm -rf "$root" && mkdir -p "$root"
-		if [ -s "$tarball" ]; then
-			tar -C "$root" -xzf "$tarball"
-		else
-			echo "vmm: debootstrap bullseye from $mirror (log: $vmm/debootstrap.log)"
-			debootstrap --variant=minbase --arch=amd64 bullseye "$root" "$mirror" >"$vmm/debootstrap.log" 2>&1 || {
-				tail -n 5 "$vmm/debootstrap.log" >&2
-				echo "vmm: debootstrap failed: set MIRROR= to a mirror that has bullseye" >&2; exit 1; }
-		fi
-	fi
-	mkdir -p "$cache/distro-archives/partial"
-	mount -t proc proc "$root/proc" && mount --bind /dev "$root/dev" &&
-		mount --bind "$cache/distro-archives" "$root/var/cache/apt/archives"
-	cp /etc/resolv.conf "$root/etc/resolv.conf" 2>/dev/null || true
-	printf '#!/bin/sh\nexit 101\n' >"$root/usr/sbin/policy-rc.d" && chmod 755 "$root/usr/sbin/policy-rc.d"
+	bullseye_root "$root" "$cache" "$vmm" || exit 1
 	printf '%s\n' "deb $mirror bullseye main" "deb $sec bullseye-security main" >"$root/etc/apt/sources.list"
 	echo "vmm: apt-get install qemu-system-x86 linux-image-$abi-amd64-unsigned in $root (log: $vmm/apt.log)"
 	{ in_root apt-get -q update &&
@@ -116,14 +93,14 @@ if [ ! -x "$root/usr/bin/qemu-system-x86_64" ] || [ ! -f "$root/boot/vmlinuz-$ab
 		"linux-image-$abi-amd64-unsigned"; } >"$vmm/apt.log" 2>&1 || {
 		grep -E '^(E:|Err:)' "$vmm/apt.log" | head -n 5 >&2
 		echo "vmm: apt in the bullseye root failed (bullseye left the mirror? set MIRROR=)" >&2; exit 1; }
-	umount_root
+	umount_root "$root"
 fi
 copy_vmm q52 "$root" /usr/bin/qemu-system-x86_64 /usr/lib/x86_64-linux-gnu/qemu \
 	/usr/share/seabios /usr/share/qemu /usr/lib/ipxe/qemu
 
 # 3. the nested guest: Debian 11's kernel, busybox, e1000e, igbvf and what they need
 g=$(mktemp -d)
-trap 'umount_root; rm -rf "$g"' EXIT
+trap 'umount_root "$root"; rm -rf "$g"' EXIT
 mods=$root/lib/modules/$abi-amd64
 mkdir -p "$g"/{bin,proc,sys,dev,lib/modules}
 cp /bin/busybox "$g/bin/busybox"

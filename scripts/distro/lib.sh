@@ -9,13 +9,6 @@ fail() { echo "FAIL distro:$*" | record; }
 check() { local name=$1; shift; if "$@"; then pass "$name"; else fail "$name"; fi; }
 bapt() { "$here/scripts/bullseye-apt.sh" "$cache" "$@"; }
 
-umount_root() {
-	local m
-	for m in var/cache/apt/archives dev/pts dev proc sys; do
-		mountpoint -q "$root/$m" && umount -l "$root/$m"
-	done
-	return 0
-}
 # apt in the root file system, its output in LOG; failing lines shown
 root_apt() {	# what log args...
 	local what=$1 log=$2
