@@ -220,7 +220,7 @@ page_power_lost() {	# SRC...
 		echo
 		if [ -f "$f.meta" ] && [ ! "$f" -nt "$f.meta" ]; then
 			echo "$(meta "$f" date), commit $(meta "$f" commit), $(meta "$f" patches) patches," \
-			     "command \`$(meta "$f" command)\`, $(meta "$f" elapsed) s."
+			     "command \`$(meta "$f" command)\`, $(meta "$f" elapsed)."
 		else
 			echo "$(date -u -r "$f" '+%Y-%m-%d %H:%M:%S UTC'), commit not recorded."
 		fi
